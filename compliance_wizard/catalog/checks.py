@@ -1,0 +1,12 @@
+"""A broken rule file stops runserver and every other command with the same message as validate_checklists."""
+
+from django.core.checks import Error, register
+
+from . import registry
+
+
+@register()
+def rule_files(app_configs, **kwargs):  # type: ignore[no-untyped-def]
+    registry.reset()
+    _, errors = registry.load()
+    return [Error(str(error), id="checklists.E001") for error in errors]

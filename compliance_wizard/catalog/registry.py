@@ -1,0 +1,47 @@
+"""The checklists of this installation, loaded once per process from settings.CHECKLIST_DIR."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.http import Http404
+
+from compliance_wizard.engine import Checklist, RuleError, load_checklists, rule_paths
+
+
+@lru_cache(maxsize=4)
+def _load(directory: str) -> tuple[tuple[Checklist, ...], tuple[RuleError, ...]]:
+    checklists, errors = load_checklists(rule_paths(Path(directory)))
+    return tuple(checklists), tuple(errors)
+
+
+def load() -> tuple[tuple[Checklist, ...], tuple[RuleError, ...]]:
+    directory = Path(settings.CHECKLIST_DIR)
+    if not directory.is_dir():
+        return (), (RuleError(str(directory), "", "checklist folder does not exist (setting CHECKLIST_DIR)"),)
+    return _load(str(directory))
+
+
+def all_checklists() -> tuple[Checklist, ...]:
+    return load()[0]
+
+
+def get(checklist_id: str) -> Checklist:
+    for checklist in all_checklists():
+        if checklist.id == checklist_id:
+            return checklist
+    raise KeyError(checklist_id)
+
+
+def get_or_404(checklist_id: str) -> Checklist:
+    try:
+        return get(checklist_id)
+    except KeyError:
+        raise Http404("no such checklist") from None
+
+
+def reset() -> None:
+    """Forget loaded checklists (tests and the validate command use this)."""
+    _load.cache_clear()

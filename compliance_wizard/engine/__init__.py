@@ -1,0 +1,37 @@
+"""The rule engine: loads, validates and scores checklists. Pure Python, no Django."""
+
+from .answers import AnswerCheck, check_answers, visible_steps
+from .answers_file import AnswersDocument, parse_answers, read_answers_file
+from .errors import AnswersError, ChecklistError, RuleError
+from .loader import expand_paths, load_checklist, load_checklists, rule_paths
+from .model import UNKNOWN, Checklist, Question, Requirement, Severity, Step
+from .result import Finding, Result, Status, fill_template
+from .scoring import evaluate, score
+
+__all__ = [
+    "UNKNOWN",
+    "AnswerCheck",
+    "AnswersDocument",
+    "AnswersError",
+    "Checklist",
+    "ChecklistError",
+    "Finding",
+    "Question",
+    "Requirement",
+    "Result",
+    "RuleError",
+    "Severity",
+    "Status",
+    "Step",
+    "check_answers",
+    "evaluate",
+    "expand_paths",
+    "fill_template",
+    "load_checklist",
+    "load_checklists",
+    "parse_answers",
+    "read_answers_file",
+    "rule_paths",
+    "score",
+    "visible_steps",
+]

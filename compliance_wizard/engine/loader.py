@@ -1,0 +1,482 @@
+"""Loading rule files into a validated Checklist.
+
+A checklist is either one YAML file or a folder of YAML files. In a folder, the
+lists `requirements` and `templates` may be spread over several files (they are
+joined in file-name order); every other top-level key must appear in one file.
+Every problem is collected and reported with file, path and message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import conditions
+from .errors import ChecklistError, RuleError
+from .model import (
+    UNKNOWN,
+    Checklist,
+    Option,
+    Question,
+    Requirement,
+    Severity,
+    Source,
+    Step,
+    Template,
+    Text,
+)
+from .schema import Checker
+from .yamlfile import read_yaml
+from .texts import SUPPORTED_LANGUAGES, YES_NO_LABELS
+
+SPREAD_KEYS = ("requirements", "templates")
+TOP_REQUIRED = ("id", "version", "languages", "title", "summary", "sources", "steps", "requirements")
+TOP_OPTIONAL = ("templates",)
+REQUIREMENT_KEYS = ("id", "severity", "norms", "sources", "met_if", "title", "why", "clarify", "remediation")
+QUESTION_TYPES = ("yes_no", "choice")
+PLACEHOLDERS = ("business_name", "website")
+PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
+
+
+@dataclass
+class _Item:
+    """A value together with the file and path it came from."""
+
+    file: str
+    path: str
+    value: object
+
+
+MAIN_FILE = "checklist.yaml"
+
+
+def rule_paths(root: Path) -> list[Path]:
+    """The checklists in a folder: each YAML file and each sub-folder is one."""
+    if not root.is_dir():
+        return []
+    return sorted(
+        p
+        for p in root.iterdir()
+        if not p.name.startswith((".", "_")) and (p.is_dir() or p.suffix in (".yaml", ".yml"))
+    )
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Accept checklist files, checklist folders (with checklist.yaml) and folders of checklists."""
+    result: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir() and not (path / MAIN_FILE).exists():
+            result.extend(rule_paths(path))
+        else:
+            result.append(path)
+    return result
+
+
+def load_checklist(path: Path) -> Checklist:
+    """Load and validate one checklist; raise ChecklistError listing every problem."""
+    checklist, errors = _load(Path(path))
+    if errors or checklist is None:
+        raise ChecklistError(errors)
+    return checklist
+
+
+def load_checklists(paths: Iterable[Path]) -> tuple[list[Checklist], list[RuleError]]:
+    """Load several checklists, returning the valid ones and every error of all."""
+    loaded: list[Checklist] = []
+    errors: list[RuleError] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        checklist, found = _load(Path(path))
+        errors.extend(found)
+        if checklist is None:
+            continue
+        if checklist.id in seen:
+            errors.append(
+                RuleError(checklist.origin, "id", f"checklist id '{checklist.id}' is already used by {seen[checklist.id]}")
+            )
+            continue
+        seen[checklist.id] = checklist.origin
+        loaded.append(checklist)
+    return loaded, errors
+
+
+def _load(path: Path) -> tuple[Checklist | None, list[RuleError]]:
+    if path.is_dir():
+        if not (path / MAIN_FILE).exists():
+            return None, [RuleError(_label(path), "", f"a checklist folder needs a {MAIN_FILE}")]
+        files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+    elif path.exists():
+        files = [path]
+    else:
+        return None, [RuleError(_label(path), "", "no such file or folder")]
+
+    errors: list[RuleError] = []
+    documents: list[tuple[str, object]] = []
+    for file in files:
+        data, found = read_yaml(file, _label(file))
+        errors.extend(found)
+        if not found:
+            documents.append((str(file), data))
+    if errors:
+        return None, errors
+
+    sections, spread, merge_errors = _merge(documents)
+    if merge_errors:
+        return None, merge_errors
+    return _Builder(sections, spread, origin=_label(path)).build()
+
+
+def _label(path: Path) -> str:
+    """The path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _merge(documents: list[tuple[str, object]]) -> tuple[dict[str, _Item], dict[str, list[_Item]], list[RuleError]]:
+    sections: dict[str, _Item] = {}
+    spread: dict[str, list[_Item]] = {key: [] for key in SPREAD_KEYS}
+    errors: list[RuleError] = []
+    for file, data in documents:
+        if not isinstance(data, dict):
+            errors.append(RuleError(file, "", "the file must hold a mapping of keys (id, title, steps, ...)"))
+            continue
+        for key, value in data.items():
+            if key in SPREAD_KEYS:
+                if not isinstance(value, list):
+                    errors.append(RuleError(file, str(key), "must be a list"))
+                    continue
+                spread[key].extend(_Item(file, f"{key}[{i}]", item) for i, item in enumerate(value))
+            elif key in sections:
+                errors.append(RuleError(file, str(key), f"is already set in {sections[key].file}"))
+            else:
+                sections[str(key)] = _Item(file, str(key), value)
+    return sections, spread, errors
+
+
+def content_hash(sections: Mapping[str, _Item], spread: Mapping[str, list[_Item]]) -> str:
+    """A hash of what the rules say, not of how the files are laid out or commented."""
+    content: dict[str, object] = {key: item.value for key, item in sections.items()}
+    for key, items in spread.items():
+        content[key] = [item.value for item in items]
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class _Builder:
+    """Checks the merged rule content and builds the model, collecting all errors."""
+
+    def __init__(self, sections: dict[str, _Item], spread: dict[str, list[_Item]], origin: str):
+        self.sections = sections
+        self.spread = spread
+        self.origin = origin
+        self.check = Checker()
+
+    def build(self) -> tuple[Checklist | None, list[RuleError]]:
+        check = self.check
+        top_file = self.sections["id"].file if "id" in self.sections else self.origin
+        present = set(self.sections) | {k for k, v in self.spread.items() if v}
+        for key in TOP_REQUIRED:
+            if key not in present:
+                check.error(top_file, "", f"missing key '{key}'")
+        for key in self.sections:
+            if key not in TOP_REQUIRED + TOP_OPTIONAL:
+                check.unknown_key(self.sections[key].file, "", key, TOP_REQUIRED + TOP_OPTIONAL)
+
+        languages = self._languages()
+        check.languages = languages
+        checklist_id = self._scalar("id", check.identifier)
+        version = self._scalar("version", check.string)
+        title = self._scalar("title", check.text)
+        summary = self._scalar("summary", check.text)
+        sources = self._sources()
+        templates = self._templates()
+        steps = self._steps()
+        requirements = self._requirements(steps, sources, templates)
+
+        if check.errors:
+            return None, check.errors
+        assert checklist_id and version and title and summary
+        return (
+            Checklist(
+                id=checklist_id,
+                version=version,
+                content_hash=content_hash(self.sections, self.spread),
+                languages=languages,
+                title=title,
+                summary=summary,
+                steps=tuple(steps),
+                requirements=tuple(requirements),
+                sources=sources,
+                templates=templates,
+                origin=self.origin,
+            ),
+            [],
+        )
+
+    def _scalar(self, key: str, parse):  # type: ignore[no-untyped-def]
+        item = self.sections.get(key)
+        if item is None:
+            return None
+        return parse(item.file, item.path, item.value)
+
+    def _languages(self) -> tuple[str, ...]:
+        item = self.sections.get("languages")
+        if item is None:
+            return SUPPORTED_LANGUAGES
+        value = item.value
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            self.check.error(item.file, item.path, "must be a non-empty list of language codes, e.g. [de, en]")
+            return SUPPORTED_LANGUAGES
+        unsupported = [v for v in value if v not in SUPPORTED_LANGUAGES]
+        if unsupported:
+            self.check.error(
+                item.file,
+                item.path,
+                f"unsupported language(s) {', '.join(unsupported)}; supported: {', '.join(SUPPORTED_LANGUAGES)}",
+            )
+        if len(set(value)) != len(value):
+            self.check.error(item.file, item.path, "lists a language twice")
+        return tuple(v for v in dict.fromkeys(value) if v in SUPPORTED_LANGUAGES) or SUPPORTED_LANGUAGES
+
+    def _list(self, key: str) -> list[_Item]:
+        if key in SPREAD_KEYS:
+            return self.spread[key]
+        item = self.sections.get(key)
+        if item is None:
+            return []
+        if not isinstance(item.value, list) or not item.value:
+            self.check.error(item.file, item.path, "must be a non-empty list")
+            return []
+        return [_Item(item.file, f"{key}[{i}]", v) for i, v in enumerate(item.value)]
+
+    def _sources(self) -> dict[str, Source]:
+        check = self.check
+        sources: dict[str, Source] = {}
+        for item in self._list("sources"):
+            raw = check.fields(item.file, item.path, item.value, ("id", "title"), ("origin",))
+            if raw is None:
+                continue
+            source_id = check.identifier(item.file, f"{item.path}.id", raw.get("id"))
+            title = check.text(item.file, f"{item.path}.title", raw.get("title"))
+            origin = check.text(item.file, f"{item.path}.origin", raw["origin"]) if "origin" in raw else None
+            if source_id and check.unique(item.file, f"{item.path}.id", source_id, sources, "source") and title:
+                sources[source_id] = Source(source_id, title, origin)
+        return sources
+
+    def _templates(self) -> dict[str, Template]:
+        check = self.check
+        templates: dict[str, Template] = {}
+        for item in self._list("templates"):
+            raw = check.fields(item.file, item.path, item.value, ("id", "title", "usage", "text"), ())
+            if raw is None:
+                continue
+            template_id = check.identifier(item.file, f"{item.path}.id", raw.get("id"))
+            title = check.text(item.file, f"{item.path}.title", raw.get("title"))
+            usage = check.text(item.file, f"{item.path}.usage", raw.get("usage"))
+            text = check.text(item.file, f"{item.path}.text", raw.get("text"))
+            if text:
+                for lang, value in text.values.items():
+                    for name in PLACEHOLDER_RE.findall(value):
+                        if name not in PLACEHOLDERS:
+                            check.error(
+                                item.file,
+                                f"{item.path}.text.{lang}",
+                                f"unknown placeholder '{{{name}}}'; allowed: "
+                                + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS),
+                            )
+            if template_id and check.unique(item.file, f"{item.path}.id", template_id, templates, "template"):
+                if title and usage and text:
+                    templates[template_id] = Template(template_id, title, usage, text)
+        return templates
+
+    def _steps(self) -> list[Step]:
+        check = self.check
+        step_items = self._list("steps")
+        # Where each question is asked, so a show_if naming a later question gets a precise message.
+        position: dict[str, tuple[int, int]] = {}
+        for index, item in enumerate(step_items):
+            questions = item.value.get("questions") if isinstance(item.value, dict) else None
+            for q_index, q in enumerate(questions if isinstance(questions, list) else []):
+                if isinstance(q, dict) and isinstance(q.get("id"), str):
+                    position.setdefault(q["id"], (index, q_index))
+
+        def asked_from(here: tuple[int, int]) -> dict[str, str]:
+            return {
+                qid: f"question '{qid}' is asked here or later; show_if may only use questions asked before"
+                for qid, at in position.items()
+                if at >= here
+            }
+
+        steps: list[Step] = []
+        step_ids: dict[str, object] = {}
+        options_so_far: dict[str, tuple[str, ...]] = {}
+        questions_seen: dict[str, object] = {}
+        for index, item in enumerate(step_items):
+            raw = check.fields(item.file, item.path, item.value, ("id", "title", "questions"), ("intro", "show_if"))
+            if raw is None:
+                continue
+            step_id = check.identifier(item.file, f"{item.path}.id", raw.get("id"))
+            if step_id:
+                check.unique(item.file, f"{item.path}.id", step_id, step_ids, "step")
+                step_ids[step_id] = True
+            title = check.text(item.file, f"{item.path}.title", raw.get("title"))
+            intro = check.text(item.file, f"{item.path}.intro", raw["intro"]) if "intro" in raw else None
+            show_if = self._condition(item, raw, "show_if", options_so_far, asked_from((index, 0)))
+            questions: list[Question] = []
+            raw_questions = raw.get("questions")
+            if not isinstance(raw_questions, list) or not raw_questions:
+                if "questions" in raw:
+                    check.error(item.file, f"{item.path}.questions", "must be a non-empty list of questions")
+                raw_questions = []
+            for q_index, q_raw in enumerate(raw_questions):
+                q_item = _Item(item.file, f"{item.path}.questions[{q_index}]", q_raw)
+                question = self._question(
+                    q_item, step_id or "", options_so_far, asked_from((index, q_index)), questions_seen
+                )
+                if question is not None:
+                    questions.append(question)
+                    # Later questions of the same step may depend on this one (shown as the user answers).
+                    options_so_far[question.id] = question.option_ids
+            if step_id and title:
+                steps.append(Step(step_id, title, intro, show_if, tuple(questions)))
+        return steps
+
+    def _question(
+        self,
+        item: _Item,
+        step_id: str,
+        options_so_far: Mapping[str, tuple[str, ...]],
+        unreachable: Mapping[str, str],
+        seen: dict[str, object],
+    ) -> Question | None:
+        check = self.check
+        raw = check.fields(item.file, item.path, item.value, ("id", "type", "text", "help"), ("options", "show_if"))
+        if raw is None:
+            return None
+        question_id = check.identifier(item.file, f"{item.path}.id", raw.get("id"), field_name=True)
+        if question_id and not check.unique(item.file, f"{item.path}.id", question_id, seen, "question"):
+            question_id = None
+        if question_id:
+            seen[question_id] = True
+        text = check.text(item.file, f"{item.path}.text", raw.get("text"))
+        help_text = check.text(item.file, f"{item.path}.help", raw.get("help"))
+        qtype = raw.get("type")
+        options: tuple[Option, ...] = ()
+        if qtype not in QUESTION_TYPES:
+            if "type" in raw:
+                check.error(item.file, f"{item.path}.type", f"'{qtype}' is not a question type; use one of: {', '.join(QUESTION_TYPES)}")
+        elif qtype == "yes_no":
+            if "options" in raw:
+                check.error(item.file, f"{item.path}.options", "yes_no questions have fixed options (yes, no, unknown); remove this key")
+            options = tuple(Option(o, Text({lang: YES_NO_LABELS[o][lang] for lang in check.languages})) for o in ("yes", "no", UNKNOWN))
+        else:
+            options = self._options(item, raw)
+        show_if = self._condition(item, raw, "show_if", options_so_far, unreachable)
+        if question_id and text and help_text and options:
+            return Question(question_id, str(qtype), text, help_text, options, show_if, step_id)
+        return None
+
+    def _options(self, item: _Item, raw: dict) -> tuple[Option, ...]:
+        check = self.check
+        raw_options = raw.get("options")
+        path = f"{item.path}.options"
+        if not isinstance(raw_options, list) or len(raw_options) < 2:
+            check.error(item.file, path, "a choice question needs a list of at least two options")
+            return ()
+        options: list[Option] = []
+        seen: dict[str, object] = {}
+        ok = True
+        for i, raw_option in enumerate(raw_options):
+            o_path = f"{path}[{i}]"
+            o_raw = check.fields(item.file, o_path, raw_option, ("id", "label"), ())
+            if o_raw is None:
+                ok = False
+                continue
+            option_id = conditions.as_option_id(o_raw.get("id"))
+            option_id = check.identifier(item.file, f"{o_path}.id", option_id, field_name=True)
+            label = check.text(item.file, f"{o_path}.label", o_raw.get("label"))
+            if option_id and check.unique(item.file, f"{o_path}.id", option_id, seen, "option") and label:
+                seen[option_id] = True
+                options.append(Option(option_id, label))
+            else:
+                ok = False
+        if ok and UNKNOWN not in seen:
+            check.error(item.file, path, f"every question must offer \"don't know\": add an option with id '{UNKNOWN}'")
+            ok = False
+        return tuple(options) if ok else ()
+
+    def _condition(
+        self,
+        item: _Item,
+        raw: dict,
+        key: str,
+        options_of: Mapping[str, tuple[str, ...]],
+        unreachable: Mapping[str, str] | None = None,
+    ) -> conditions.Condition | None:
+        if key not in raw:
+            return None
+        return conditions.parse(
+            raw[key],
+            f"{item.path}.{key}",
+            options_of,
+            lambda path, message: self.check.error(item.file, path, message),
+            unreachable,
+        )
+
+    def _requirements(
+        self, steps: list[Step], sources: Mapping[str, Source], templates: Mapping[str, Template]
+    ) -> list[Requirement]:
+        check = self.check
+        options_of = {q.id: q.option_ids for s in steps for q in s.questions}
+        requirements: list[Requirement] = []
+        seen: dict[str, object] = {}
+        for order, item in enumerate(self.spread["requirements"]):
+            raw = check.fields(item.file, item.path, item.value, REQUIREMENT_KEYS, ("applies_if", "templates"))
+            if raw is None:
+                continue
+            requirement_id = check.identifier(item.file, f"{item.path}.id", raw.get("id"))
+            if requirement_id and not check.unique(item.file, f"{item.path}.id", requirement_id, seen, "requirement"):
+                requirement_id = None
+            if requirement_id:
+                seen[requirement_id] = True
+            title = check.text(item.file, f"{item.path}.title", raw.get("title"))
+            why = check.text(item.file, f"{item.path}.why", raw.get("why"))
+            clarify = check.text(item.file, f"{item.path}.clarify", raw.get("clarify"))
+            severity = check.choice(item.file, f"{item.path}.severity", raw.get("severity"), [s.value for s in Severity])
+            norms = check.string_list(item.file, f"{item.path}.norms", raw.get("norms"))
+            source_ids = check.references(item.file, f"{item.path}.sources", raw.get("sources"), sources, "source")
+            template_ids = (
+                check.references(item.file, f"{item.path}.templates", raw["templates"], templates, "template")
+                if "templates" in raw
+                else ()
+            )
+            remediation = check.text_list(item.file, f"{item.path}.remediation", raw.get("remediation"))
+            applies_if = self._condition(item, raw, "applies_if", options_of)
+            met_if = self._condition(item, raw, "met_if", options_of)
+            if None in (requirement_id, title, why, clarify, severity, norms, source_ids, template_ids, remediation, met_if):
+                continue
+            if "applies_if" in raw and applies_if is None:
+                continue
+            requirements.append(
+                Requirement(
+                    id=str(requirement_id),
+                    title=title,  # type: ignore[arg-type]
+                    why=why,  # type: ignore[arg-type]
+                    clarify=clarify,  # type: ignore[arg-type]
+                    severity=Severity(severity),
+                    norms=tuple(norms or ()),
+                    sources=tuple(source_ids or ()),
+                    applies_if=applies_if,
+                    met_if=met_if,  # type: ignore[arg-type]
+                    remediation=tuple(remediation or ()),
+                    templates=tuple(template_ids or ()),
+                    order=order,
+                )
+            )
+        return requirements

@@ -1,0 +1,19 @@
+from pathlib import Path
+
+import pytest
+
+from compliance_wizard.engine import Checklist, load_checklist
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "checklists"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def whatsapp() -> Checklist:
+    return load_checklist(RULES / "whatsapp-business")
+
+
+@pytest.fixture(scope="session")
+def website() -> Checklist:
+    return load_checklist(FIXTURES / "checklists" / "website-basics.yaml")
