@@ -108,7 +108,9 @@ class TestAssess:
 
     def test_checklist_option_wins_over_the_file(self, tmp_path):
         answers = tmp_path / "a.json"
-        answers.write_text(json.dumps({"checklist": "whatsapp-business", "answers": {"has_site": "no", "newsletter_optin": "yes"}}))
+        answers.write_text(
+            json.dumps({"checklist": "whatsapp-business", "answers": {"has_site": "no", "newsletter_optin": "yes"}})
+        )
         with override_settings(CHECKLIST_DIR=FIXTURES / "checklists"):
             out, _ = run("assess", str(answers), "--checklist", "website-basics", "--lang", "en")
         assert "Website basics" in out

@@ -58,10 +58,38 @@ def test_unknown_top_level_key(tmp_path):
 @pytest.mark.parametrize(
     ("mutate", "path", "fragment"),
     [
-        (lambda d: d["requirements"].append(copy.deepcopy(d["requirements"][0])), "requirements[5].id", "duplicate requirement id 'imprint'"),
-        (lambda d: d["steps"][1]["questions"].append(copy.deepcopy(d["steps"][0]["questions"][0])), "steps[1].questions[2].id", "duplicate question id 'has_site'"),
-        (lambda d: d["steps"].append(copy.deepcopy(d["steps"][2]) | {"questions": [{"id": "other", "type": "yes_no", "text": {"de": "x", "en": "x"}, "help": {"de": "x", "en": "x"}}]}), "steps[3].id", "duplicate step id 'mail'"),
-        (lambda d: d["steps"][0]["questions"][1]["options"].append({"id": "shop", "label": {"de": "x", "en": "x"}}), "steps[0].questions[1].options[3].id", "duplicate option id 'shop'"),
+        (
+            lambda d: d["requirements"].append(copy.deepcopy(d["requirements"][0])),
+            "requirements[5].id",
+            "duplicate requirement id 'imprint'",
+        ),
+        (
+            lambda d: d["steps"][1]["questions"].append(copy.deepcopy(d["steps"][0]["questions"][0])),
+            "steps[1].questions[2].id",
+            "duplicate question id 'has_site'",
+        ),
+        (
+            lambda d: d["steps"].append(
+                copy.deepcopy(d["steps"][2])
+                | {
+                    "questions": [
+                        {
+                            "id": "other",
+                            "type": "yes_no",
+                            "text": {"de": "x", "en": "x"},
+                            "help": {"de": "x", "en": "x"},
+                        }
+                    ]
+                }
+            ),
+            "steps[3].id",
+            "duplicate step id 'mail'",
+        ),
+        (
+            lambda d: d["steps"][0]["questions"][1]["options"].append({"id": "shop", "label": {"de": "x", "en": "x"}}),
+            "steps[0].questions[1].options[3].id",
+            "duplicate option id 'shop'",
+        ),
         (lambda d: d["templates"].append(copy.deepcopy(d["templates"][0])), "templates[1].id", "duplicate template id"),
     ],
 )
@@ -72,12 +100,36 @@ def test_duplicate_ids(tmp_path, mutate, path, fragment):
 @pytest.mark.parametrize(
     ("mutate", "path", "fragment"),
     [
-        (lambda d: d["requirements"][0].update(met_if={"question": "imprnt", "equals": "yes"}), "requirements[0].met_if.question", "unknown question 'imprnt'"),
-        (lambda d: d["requirements"][0].update(met_if={"question": "site_kind", "equals": "blog"}), "requirements[0].met_if.equals", "'blog' is not an option of question 'site_kind'"),
-        (lambda d: d["requirements"][0].update(sources=["nowhere"]), "requirements[0].sources[0]", "unknown source 'nowhere'"),
-        (lambda d: d["requirements"][0].update(templates=["missing"]), "requirements[0].templates[0]", "unknown template 'missing'"),
-        (lambda d: d["steps"][0].update(show_if={"question": "newsletter_optin", "equals": "yes"}), "steps[0].show_if.question", "asked here or later"),
-        (lambda d: d["steps"][0]["questions"][0].update(show_if={"question": "site_kind", "equals": "shop"}), "steps[0].questions[0].show_if.question", "asked here or later"),
+        (
+            lambda d: d["requirements"][0].update(met_if={"question": "imprnt", "equals": "yes"}),
+            "requirements[0].met_if.question",
+            "unknown question 'imprnt'",
+        ),
+        (
+            lambda d: d["requirements"][0].update(met_if={"question": "site_kind", "equals": "blog"}),
+            "requirements[0].met_if.equals",
+            "'blog' is not an option of question 'site_kind'",
+        ),
+        (
+            lambda d: d["requirements"][0].update(sources=["nowhere"]),
+            "requirements[0].sources[0]",
+            "unknown source 'nowhere'",
+        ),
+        (
+            lambda d: d["requirements"][0].update(templates=["missing"]),
+            "requirements[0].templates[0]",
+            "unknown template 'missing'",
+        ),
+        (
+            lambda d: d["steps"][0].update(show_if={"question": "newsletter_optin", "equals": "yes"}),
+            "steps[0].show_if.question",
+            "asked here or later",
+        ),
+        (
+            lambda d: d["steps"][0]["questions"][0].update(show_if={"question": "site_kind", "equals": "shop"}),
+            "steps[0].questions[0].show_if.question",
+            "asked here or later",
+        ),
     ],
 )
 def test_dangling_references(tmp_path, mutate, path, fragment):
@@ -88,8 +140,16 @@ def test_dangling_references(tmp_path, mutate, path, fragment):
     ("mutate", "path", "fragment"),
     [
         (lambda d: d["requirements"][0]["title"].pop("en"), "requirements[0].title", "missing translation 'en'"),
-        (lambda d: d["steps"][0]["questions"][0]["help"].update(fr="Aide"), "steps[0].questions[0].help.fr", "not a language of this checklist"),
-        (lambda d: d["requirements"][0]["remediation"][0].update(de=""), "requirements[0].remediation[0].de", "non-empty text"),
+        (
+            lambda d: d["steps"][0]["questions"][0]["help"].update(fr="Aide"),
+            "steps[0].questions[0].help.fr",
+            "not a language of this checklist",
+        ),
+        (
+            lambda d: d["requirements"][0]["remediation"][0].update(de=""),
+            "requirements[0].remediation[0].de",
+            "non-empty text",
+        ),
         (lambda d: d.update(languages=["de", "fr"]), "languages", "unsupported language"),
         (lambda d: d["requirements"][0].update(why="Nur Deutsch"), "requirements[0].why", "every language"),
     ],
@@ -104,16 +164,34 @@ def test_missing_or_wrong_translations(tmp_path, mutate, path, fragment):
         (lambda d: d["requirements"][0].update(severity="fatal"), "requirements[0].severity", "'fatal' is not one of"),
         (lambda d: d.update(version=1.0), "version", "put it in quotes"),
         (lambda d: d["requirements"][0].update(norms=[]), "requirements[0].norms", "non-empty list"),
-        (lambda d: d["requirements"][0].update(remediation="Just do it"), "requirements[0].remediation", "list of texts"),
+        (
+            lambda d: d["requirements"][0].update(remediation="Just do it"),
+            "requirements[0].remediation",
+            "list of texts",
+        ),
         (lambda d: d["requirements"][0].update(id="Bad Id"), "requirements[0].id", "not a valid id"),
         (lambda d: d["steps"][0]["questions"][0].update(id="has-site"), "steps[0].questions[0].id", "not a valid id"),
-        (lambda d: d["steps"][0]["questions"][0].update(type="slider"), "steps[0].questions[0].type", "not a question type"),
+        (
+            lambda d: d["steps"][0]["questions"][0].update(type="slider"),
+            "steps[0].questions[0].type",
+            "not a question type",
+        ),
         (lambda d: d["steps"][0]["questions"][0].update(options=[]), "steps[0].questions[0].options", "fixed options"),
         (lambda d: d["steps"][0]["questions"][1]["options"].pop(), "steps[0].questions[1].options", "don't know"),
-        (lambda d: d["steps"][0]["questions"][1].update(options=[{"id": "unknown", "label": {"de": "x", "en": "x"}}]), "steps[0].questions[1].options", "at least two"),
+        (
+            lambda d: d["steps"][0]["questions"][1].update(
+                options=[{"id": "unknown", "label": {"de": "x", "en": "x"}}]
+            ),
+            "steps[0].questions[1].options",
+            "at least two",
+        ),
         (lambda d: d["steps"][0].update(questions=[]), "steps[0].questions", "non-empty list"),
         (lambda d: d["steps"][0].pop("title"), "steps[0]", "missing key 'title'"),
-        (lambda d: d["templates"][0]["text"].update(de="Hallo {kunde}"), "templates[0].text.de", "unknown placeholder '{kunde}'"),
+        (
+            lambda d: d["templates"][0]["text"].update(de="Hallo {kunde}"),
+            "templates[0].text.de",
+            "unknown placeholder '{kunde}'",
+        ),
         (lambda d: d.update(steps="basics"), "steps", "non-empty list"),
     ],
 )
@@ -176,7 +254,9 @@ class TestFolderChecklists:
         main = {k: v for k, v in VALID.items() if k not in ("requirements", "templates")}
         write(folder, main, "checklist.yaml")
         write(folder, {"requirements": VALID["requirements"][:2]}, "requirements-a.yaml")
-        write(folder, {"requirements": VALID["requirements"][2:], "templates": VALID["templates"]}, "requirements-b.yaml")
+        write(
+            folder, {"requirements": VALID["requirements"][2:], "templates": VALID["templates"]}, "requirements-b.yaml"
+        )
         return folder
 
     def test_lists_spread_over_files_are_joined(self, tmp_path):

@@ -11,7 +11,13 @@ import pytest
 
 from compliance_wizard.engine import AnswersError, Status, evaluate, fill_template
 
-ALL_GOOD = {"has_site": "yes", "site_kind": "shop", "imprint": "yes", "consent_banner": "yes", "newsletter_optin": "yes"}
+ALL_GOOD = {
+    "has_site": "yes",
+    "site_kind": "shop",
+    "imprint": "yes",
+    "consent_banner": "yes",
+    "newsletter_optin": "yes",
+}
 
 
 def statuses(result):
@@ -64,7 +70,13 @@ def test_dont_know_is_never_met(website):
 
 
 def test_dont_know_upstream_asks_the_follow_up_and_applies_the_rule(website):
-    answers = {"has_site": "unknown", "site_kind": "unknown", "imprint": "yes", "consent_banner": "yes", "newsletter_optin": "yes"}
+    answers = {
+        "has_site": "unknown",
+        "site_kind": "unknown",
+        "imprint": "yes",
+        "consent_banner": "yes",
+        "newsletter_optin": "yes",
+    }
     result = evaluate(website, answers)
     assert statuses(result)["imprint"] == "met"
     assert statuses(result)["shop-terms"] == "met"  # applies when in doubt, and its condition holds
@@ -129,7 +141,9 @@ class TestDeterminism:
 
 class TestResultData:
     def test_to_dict_is_json_and_localised(self, website):
-        data = evaluate(website, ALL_GOOD | {"imprint": "no"}).to_dict("de", "Malerei <b>Muster</b>", "https://maler.example/")
+        data = evaluate(website, ALL_GOOD | {"imprint": "no"}).to_dict(
+            "de", "Malerei <b>Muster</b>", "https://maler.example/"
+        )
         json.dumps(data)
         assert data["band"] == {"id": "red", "label": "Dringender Handlungsbedarf"}
         gap = next(f for f in data["findings"] if f["id"] == "imprint")

@@ -6,7 +6,7 @@ from . import registry
 
 
 @register()
-def rule_files(app_configs, **kwargs):  # type: ignore[no-untyped-def]
+def rule_files(app_configs, **kwargs):
     registry.reset()
     _, errors = registry.load()
     return [Error(str(error), id="checklists.E001") for error in errors]

@@ -4,7 +4,7 @@ from django.utils.translation import get_language
 from . import registry
 
 
-def start(request):  # type: ignore[no-untyped-def]
+def start(request):
     lang = (get_language() or "de")[:2]
     checklists = [
         {

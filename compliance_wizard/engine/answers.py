@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .conditions import as_option_id
+from .conditions import Condition, as_option_id
 from .model import Checklist, Question, Step
 
 
@@ -21,9 +21,9 @@ class AnswerCheck:
         return not self.problems
 
 
-def _shown(condition: object, answers: Mapping[str, str]) -> bool:
+def _shown(condition: Condition | None, answers: Mapping[str, str]) -> bool:
     # When in doubt ("don't know" upstream), ask: a needless question is cheaper than a missed one.
-    return condition is None or condition.evaluate(answers) is not False  # type: ignore[attr-defined]
+    return condition is None or condition.evaluate(answers) is not False
 
 
 def visible_steps(checklist: Checklist, answers: Mapping[str, str]) -> list[tuple[Step, list[Question]]]:

@@ -1,13 +1,13 @@
 """The answers file that `manage.py assess` reads (YAML or JSON):
 
-    checklist: whatsapp-business        # optional when --checklist is given
-    language: de                        # optional, de or en
-    business:                           # optional, used in the text templates
-      name: Malerbetrieb Muster
-      website: https://www.maler-muster.de
-    answers:
-      app_variant: business_app
-      avv_whatsapp: yes
+checklist: whatsapp-business        # optional when --checklist is given
+language: de                        # optional, de or en
+business:                           # optional, used in the text templates
+  name: Malerbetrieb Muster
+  website: https://www.maler-muster.de
+answers:
+  app_variant: business_app
+  avv_whatsapp: yes
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ question that matters was answered "don't know"). A question that was not asked
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .model import UNKNOWN
@@ -152,7 +152,7 @@ def parse(
 
 
 def _parse_comparison(
-    raw: dict,
+    raw: dict[str, object],
     path: str,
     options_of: Mapping[str, tuple[str, ...]],
     report: Report,
@@ -185,10 +185,10 @@ def _parse_comparison(
             report(f"{path}.answered", "must be true or false")
             return None
         return Answered(question, value)
-    values = value if operator == "one_of" else [value]
     if operator == "one_of" and (not isinstance(value, list) or not value):
         report(f"{path}.one_of", "must be a non-empty list of option ids")
         return None
+    values: list[object] = value if isinstance(value, list) else [value]
     valid = options_of[question]
     result = []
     ok = True
@@ -203,5 +203,5 @@ def _parse_comparison(
     return Compare(question, frozenset(result)) if ok else None
 
 
-def _keys(keys: set) -> str:
+def _keys(keys: Iterable[object]) -> str:
     return ", ".join(sorted(str(k) for k in keys)) or "none"

@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from . import conditions
 from .errors import ChecklistError, RuleError
@@ -30,9 +31,10 @@ from .model import (
     Text,
 )
 from .schema import Checker
-from .yamlfile import read_yaml
 from .texts import SUPPORTED_LANGUAGES, YES_NO_LABELS
+from .yamlfile import read_yaml
 
+T = TypeVar("T")
 SPREAD_KEYS = ("requirements", "templates")
 TOP_REQUIRED = ("id", "version", "languages", "title", "summary", "sources", "steps", "requirements")
 TOP_OPTIONAL = ("templates",)
@@ -59,9 +61,7 @@ def rule_paths(root: Path) -> list[Path]:
     if not root.is_dir():
         return []
     return sorted(
-        p
-        for p in root.iterdir()
-        if not p.name.startswith((".", "_")) and (p.is_dir() or p.suffix in (".yaml", ".yml"))
+        p for p in root.iterdir() if not p.name.startswith((".", "_")) and (p.is_dir() or p.suffix in (".yaml", ".yml"))
     )
 
 
@@ -96,7 +96,9 @@ def load_checklists(paths: Iterable[Path]) -> tuple[list[Checklist], list[RuleEr
             continue
         if checklist.id in seen:
             errors.append(
-                RuleError(checklist.origin, "id", f"checklist id '{checklist.id}' is already used by {seen[checklist.id]}")
+                RuleError(
+                    checklist.origin, "id", f"checklist id '{checklist.id}' is already used by {seen[checklist.id]}"
+                )
             )
             continue
         seen[checklist.id] = checklist.origin
@@ -219,7 +221,7 @@ class _Builder:
             [],
         )
 
-    def _scalar(self, key: str, parse):  # type: ignore[no-untyped-def]
+    def _scalar(self, key: str, parse: Callable[[str, str, object], T | None]) -> T | None:
         item = self.sections.get(key)
         if item is None:
             return None
@@ -301,8 +303,8 @@ class _Builder:
         # Where each question is asked, so a show_if naming a later question gets a precise message.
         position: dict[str, tuple[int, int]] = {}
         for index, item in enumerate(step_items):
-            questions = item.value.get("questions") if isinstance(item.value, dict) else None
-            for q_index, q in enumerate(questions if isinstance(questions, list) else []):
+            listed = item.value.get("questions") if isinstance(item.value, dict) else None
+            for q_index, q in enumerate(listed if isinstance(listed, list) else []):
                 if isinstance(q, dict) and isinstance(q.get("id"), str):
                     position.setdefault(q["id"], (index, q_index))
 
@@ -370,11 +372,22 @@ class _Builder:
         options: tuple[Option, ...] = ()
         if qtype not in QUESTION_TYPES:
             if "type" in raw:
-                check.error(item.file, f"{item.path}.type", f"'{qtype}' is not a question type; use one of: {', '.join(QUESTION_TYPES)}")
+                check.error(
+                    item.file,
+                    f"{item.path}.type",
+                    f"'{qtype}' is not a question type; use one of: {', '.join(QUESTION_TYPES)}",
+                )
         elif qtype == "yes_no":
             if "options" in raw:
-                check.error(item.file, f"{item.path}.options", "yes_no questions have fixed options (yes, no, unknown); remove this key")
-            options = tuple(Option(o, Text({lang: YES_NO_LABELS[o][lang] for lang in check.languages})) for o in ("yes", "no", UNKNOWN))
+                check.error(
+                    item.file,
+                    f"{item.path}.options",
+                    "yes_no questions have fixed options (yes, no, unknown); remove this key",
+                )
+            options = tuple(
+                Option(o, Text({lang: YES_NO_LABELS[o][lang] for lang in check.languages}))
+                for o in ("yes", "no", UNKNOWN)
+            )
         else:
             options = self._options(item, raw)
         show_if = self._condition(item, raw, "show_if", options_so_far, unreachable)
@@ -382,7 +395,7 @@ class _Builder:
             return Question(question_id, str(qtype), text, help_text, options, show_if, step_id)
         return None
 
-    def _options(self, item: _Item, raw: dict) -> tuple[Option, ...]:
+    def _options(self, item: _Item, raw: dict[str, object]) -> tuple[Option, ...]:
         check = self.check
         raw_options = raw.get("options")
         path = f"{item.path}.options"
@@ -414,7 +427,7 @@ class _Builder:
     def _condition(
         self,
         item: _Item,
-        raw: dict,
+        raw: dict[str, object],
         key: str,
         options_of: Mapping[str, tuple[str, ...]],
         unreachable: Mapping[str, str] | None = None,
@@ -448,7 +461,9 @@ class _Builder:
             title = check.text(item.file, f"{item.path}.title", raw.get("title"))
             why = check.text(item.file, f"{item.path}.why", raw.get("why"))
             clarify = check.text(item.file, f"{item.path}.clarify", raw.get("clarify"))
-            severity = check.choice(item.file, f"{item.path}.severity", raw.get("severity"), [s.value for s in Severity])
+            severity = check.choice(
+                item.file, f"{item.path}.severity", raw.get("severity"), [s.value for s in Severity]
+            )
             norms = check.string_list(item.file, f"{item.path}.norms", raw.get("norms"))
             source_ids = check.references(item.file, f"{item.path}.sources", raw.get("sources"), sources, "source")
             template_ids = (
@@ -459,23 +474,33 @@ class _Builder:
             remediation = check.text_list(item.file, f"{item.path}.remediation", raw.get("remediation"))
             applies_if = self._condition(item, raw, "applies_if", options_of)
             met_if = self._condition(item, raw, "met_if", options_of)
-            if None in (requirement_id, title, why, clarify, severity, norms, source_ids, template_ids, remediation, met_if):
-                continue
-            if "applies_if" in raw and applies_if is None:
+            if (
+                requirement_id is None
+                or title is None
+                or why is None
+                or clarify is None
+                or severity is None
+                or norms is None
+                or source_ids is None
+                or template_ids is None
+                or remediation is None
+                or met_if is None
+                or ("applies_if" in raw and applies_if is None)
+            ):
                 continue
             requirements.append(
                 Requirement(
-                    id=str(requirement_id),
-                    title=title,  # type: ignore[arg-type]
-                    why=why,  # type: ignore[arg-type]
-                    clarify=clarify,  # type: ignore[arg-type]
+                    id=requirement_id,
+                    title=title,
+                    why=why,
+                    clarify=clarify,
                     severity=Severity(severity),
-                    norms=tuple(norms or ()),
-                    sources=tuple(source_ids or ()),
+                    norms=norms,
+                    sources=source_ids,
                     applies_if=applies_if,
-                    met_if=met_if,  # type: ignore[arg-type]
-                    remediation=tuple(remediation or ()),
-                    templates=tuple(template_ids or ()),
+                    met_if=met_if,
+                    remediation=remediation,
+                    templates=template_ids,
                     order=order,
                 )
             )

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from .model import Checklist, Requirement, Severity
 from .texts import BAND_LABELS, PLACEHOLDER_DEFAULTS, SEVERITY_LABELS, STATUS_LABELS
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     GAP = "gap"
     TO_CLARIFY = "to_clarify"
     MET = "met"
@@ -58,7 +57,7 @@ class Result:
     def counts(self) -> dict[str, int]:
         return {s.value: len(self.with_status(s)) for s in Status}
 
-    def to_dict(self, lang: str, business_name: str = "", website: str = "") -> dict:
+    def to_dict(self, lang: str, business_name: str = "", website: str = "") -> dict[str, object]:
         """Everything a report shows, in one language, as plain JSON-ready data."""
         checklist = self.checklist
         if lang not in checklist.languages:
@@ -92,7 +91,7 @@ class Result:
             "answers": dict(self.answers),
         }
 
-    def _finding_dict(self, finding: Finding, lang: str) -> dict:
+    def _finding_dict(self, finding: Finding, lang: str) -> dict[str, object]:
         r = finding.requirement
         questions = self.checklist.questions
         return {

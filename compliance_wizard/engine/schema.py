@@ -32,7 +32,7 @@ class Checker:
 
     def fields(
         self, file: str, path: str, raw: object, required: Sequence[str], optional: Sequence[str]
-    ) -> dict | None:
+    ) -> dict[str, object] | None:
         """Check a mapping's keys: every required one present, nothing unknown."""
         if not isinstance(raw, dict):
             self.error(file, path, f"must be a mapping with keys {', '.join(required)}")
@@ -84,7 +84,9 @@ class Checker:
         ok = True
         for key in raw:
             if key not in self.languages:
-                self.error(file, f"{path}.{key}", f"'{key}' is not a language of this checklist ({', '.join(self.languages)})")
+                self.error(
+                    file, f"{path}.{key}", f"'{key}' is not a language of this checklist ({', '.join(self.languages)})"
+                )
                 ok = False
         values: dict[str, str] = {}
         for lang in self.languages:

@@ -13,13 +13,17 @@ BAD_INPUT = 2
 class Command(BaseCommand):
     help = "Score an answers file (YAML or JSON) against a checklist and print a summary."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("answers_file", help="answers file, YAML or JSON (format: see README)")
         parser.add_argument("--checklist", help="checklist id (default: from the file, or the only one loaded)")
-        parser.add_argument("--lang", choices=["de", "en"], help="language of the output (default: from the file, else de)")
-        parser.add_argument("--json", dest="json_out", metavar="OUT", help="write the full result as JSON ('-' for stdout)")
+        parser.add_argument(
+            "--lang", choices=["de", "en"], help="language of the output (default: from the file, else de)"
+        )
+        parser.add_argument(
+            "--json", dest="json_out", metavar="OUT", help="write the full result as JSON ('-' for stdout)"
+        )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         document = read_answers_file(Path(options["answers_file"]))
         problems = list(document.problems)
 

@@ -11,14 +11,14 @@ class Command(BaseCommand):
     # This command reports broken rule files itself; the system check would stop it first.
     requires_system_checks: list[str] = []
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument(
             "paths",
             nargs="*",
             help="checklist files or folders (default: the CHECKLIST_DIR setting)",
         )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args, **options):
         paths = [Path(p) for p in options["paths"]] or [Path(settings.CHECKLIST_DIR)]
         targets = expand_paths(paths)
         if not targets:
