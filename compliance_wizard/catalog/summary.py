@@ -46,7 +46,7 @@ def format_summary(data: dict, lang: str, width: int = 88) -> str:
                 lines += wrap(f"{h('check')}: {f['clarify']}", "    ")
             lines.append(f"    {h('steps')}:")
             for number, step in enumerate(f["remediation"], 1):
-                lines += [lines_ for lines_ in _numbered(step, number, width)]
+                lines += _numbered(step, number, width)
             lines.append("")
     met = [f for f in findings if f["status"] == "met"]
     if met:

@@ -260,25 +260,27 @@ class _Builder:
     def _sources(self) -> dict[str, Source]:
         check = self.check
         sources: dict[str, Source] = {}
+        seen: set[str] = set()
         for item in self._list("sources"):
             raw = check.fields(item.file, item.path, item.value, ("id", "title"), ("origin",))
             if raw is None:
                 continue
-            source_id = check.identifier(item.file, f"{item.path}.id", raw.get("id"))
+            source_id = check.new_id(item.file, f"{item.path}.id", raw.get("id"), seen, "source")
             title = check.text(item.file, f"{item.path}.title", raw.get("title"))
             origin = check.text(item.file, f"{item.path}.origin", raw["origin"]) if "origin" in raw else None
-            if source_id and check.unique(item.file, f"{item.path}.id", source_id, sources, "source") and title:
+            if source_id and title:
                 sources[source_id] = Source(source_id, title, origin)
         return sources
 
     def _templates(self) -> dict[str, Template]:
         check = self.check
         templates: dict[str, Template] = {}
+        seen: set[str] = set()
         for item in self._list("templates"):
             raw = check.fields(item.file, item.path, item.value, ("id", "title", "usage", "text"), ())
             if raw is None:
                 continue
-            template_id = check.identifier(item.file, f"{item.path}.id", raw.get("id"))
+            template_id = check.new_id(item.file, f"{item.path}.id", raw.get("id"), seen, "template")
             title = check.text(item.file, f"{item.path}.title", raw.get("title"))
             usage = check.text(item.file, f"{item.path}.usage", raw.get("usage"))
             text = check.text(item.file, f"{item.path}.text", raw.get("text"))
@@ -292,9 +294,8 @@ class _Builder:
                                 f"unknown placeholder '{{{name}}}'; allowed: "
                                 + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS),
                             )
-            if template_id and check.unique(item.file, f"{item.path}.id", template_id, templates, "template"):
-                if title and usage and text:
-                    templates[template_id] = Template(template_id, title, usage, text)
+            if template_id and title and usage and text:
+                templates[template_id] = Template(template_id, title, usage, text)
         return templates
 
     def _steps(self) -> list[Step]:
@@ -316,17 +317,14 @@ class _Builder:
             }
 
         steps: list[Step] = []
-        step_ids: dict[str, object] = {}
+        step_ids: set[str] = set()
         options_so_far: dict[str, tuple[str, ...]] = {}
-        questions_seen: dict[str, object] = {}
+        questions_seen: set[str] = set()
         for index, item in enumerate(step_items):
             raw = check.fields(item.file, item.path, item.value, ("id", "title", "questions"), ("intro", "show_if"))
             if raw is None:
                 continue
-            step_id = check.identifier(item.file, f"{item.path}.id", raw.get("id"))
-            if step_id:
-                check.unique(item.file, f"{item.path}.id", step_id, step_ids, "step")
-                step_ids[step_id] = True
+            step_id = check.new_id(item.file, f"{item.path}.id", raw.get("id"), step_ids, "step")
             title = check.text(item.file, f"{item.path}.title", raw.get("title"))
             intro = check.text(item.file, f"{item.path}.intro", raw["intro"]) if "intro" in raw else None
             show_if = self._condition(item, raw, "show_if", options_so_far, asked_from((index, 0)))
@@ -355,17 +353,13 @@ class _Builder:
         step_id: str,
         options_so_far: Mapping[str, tuple[str, ...]],
         unreachable: Mapping[str, str],
-        seen: dict[str, object],
+        seen: set[str],
     ) -> Question | None:
         check = self.check
         raw = check.fields(item.file, item.path, item.value, ("id", "type", "text", "help"), ("options", "show_if"))
         if raw is None:
             return None
-        question_id = check.identifier(item.file, f"{item.path}.id", raw.get("id"), field_name=True)
-        if question_id and not check.unique(item.file, f"{item.path}.id", question_id, seen, "question"):
-            question_id = None
-        if question_id:
-            seen[question_id] = True
+        question_id = check.new_id(item.file, f"{item.path}.id", raw.get("id"), seen, "question", field_name=True)
         text = check.text(item.file, f"{item.path}.text", raw.get("text"))
         help_text = check.text(item.file, f"{item.path}.help", raw.get("help"))
         qtype = raw.get("type")
@@ -403,7 +397,7 @@ class _Builder:
             check.error(item.file, path, "a choice question needs a list of at least two options")
             return ()
         options: list[Option] = []
-        seen: dict[str, object] = {}
+        seen: set[str] = set()
         ok = True
         for i, raw_option in enumerate(raw_options):
             o_path = f"{path}[{i}]"
@@ -411,11 +405,10 @@ class _Builder:
             if o_raw is None:
                 ok = False
                 continue
-            option_id = conditions.as_option_id(o_raw.get("id"))
-            option_id = check.identifier(item.file, f"{o_path}.id", option_id, field_name=True)
+            raw_id = conditions.as_option_id(o_raw.get("id"))
+            option_id = check.new_id(item.file, f"{o_path}.id", raw_id, seen, "option", field_name=True)
             label = check.text(item.file, f"{o_path}.label", o_raw.get("label"))
-            if option_id and check.unique(item.file, f"{o_path}.id", option_id, seen, "option") and label:
-                seen[option_id] = True
+            if option_id and label:
                 options.append(Option(option_id, label))
             else:
                 ok = False
@@ -448,16 +441,12 @@ class _Builder:
         check = self.check
         options_of = {q.id: q.option_ids for s in steps for q in s.questions}
         requirements: list[Requirement] = []
-        seen: dict[str, object] = {}
+        seen: set[str] = set()
         for order, item in enumerate(self.spread["requirements"]):
             raw = check.fields(item.file, item.path, item.value, REQUIREMENT_KEYS, ("applies_if", "templates"))
             if raw is None:
                 continue
-            requirement_id = check.identifier(item.file, f"{item.path}.id", raw.get("id"))
-            if requirement_id and not check.unique(item.file, f"{item.path}.id", requirement_id, seen, "requirement"):
-                requirement_id = None
-            if requirement_id:
-                seen[requirement_id] = True
+            requirement_id = check.new_id(item.file, f"{item.path}.id", raw.get("id"), seen, "requirement")
             title = check.text(item.file, f"{item.path}.title", raw.get("title"))
             why = check.text(item.file, f"{item.path}.why", raw.get("why"))
             clarify = check.text(item.file, f"{item.path}.clarify", raw.get("clarify"))

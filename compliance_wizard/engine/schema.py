@@ -64,11 +64,18 @@ class Checker:
             return None
         return raw
 
-    def unique(self, file: str, path: str, value: str, seen: Mapping[str, object], kind: str) -> bool:
+    def new_id(
+        self, file: str, path: str, raw: object, seen: set[str], kind: str, field_name: bool = False
+    ) -> str | None:
+        """A valid id not used before for this kind; it is remembered in seen."""
+        value = self.identifier(file, path, raw, field_name)
+        if value is None:
+            return None
         if value in seen:
             self.error(file, path, f"duplicate {kind} id '{value}'")
-            return False
-        return True
+            return None
+        seen.add(value)
+        return value
 
     def choice(self, file: str, path: str, raw: object, allowed: Sequence[str]) -> str | None:
         if raw not in allowed:
