@@ -154,3 +154,17 @@ class TestAssess:
         with pytest.raises(CommandError) as info:
             run("assess", str(tmp_path / "nope.yaml"))
         assert info.value.returncode == 2
+
+
+class TestRegistry:
+    def test_a_missing_checklist_folder_is_a_clear_error(self, tmp_path):
+        with override_settings(CHECKLIST_DIR=tmp_path / "nowhere"):
+            with pytest.raises(SystemCheckError) as info:
+                call_command("check")
+        assert "checklist folder does not exist" in str(info.value)
+
+    def test_an_empty_folder_has_nothing_to_validate(self, tmp_path):
+        with pytest.raises(CommandError) as info:
+            run("validate_checklists", str(tmp_path))
+        assert info.value.returncode == 1
+        assert "no checklists found" in str(info.value)
