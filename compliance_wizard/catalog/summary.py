@@ -6,6 +6,7 @@ import textwrap
 
 HEADINGS = {
     "gap": {"de": "Lücken (nach Risiko)", "en": "Gaps (by risk)"},
+    "note": {"de": "Hinweise", "en": "For your information"},
     "to_clarify": {"de": "Zu klären", "en": "To clarify"},
     "met": {"de": "Erfüllt", "en": "Met"},
     "not_applicable": {"de": "Nicht relevant", "en": "Not applicable"},
@@ -33,16 +34,22 @@ def format_summary(data: dict, lang: str, width: int = 88) -> str:
     if data["business"]["name"]:
         lines.insert(0, data["business"]["name"])
     findings = data["findings"]
-    for status in ("gap", "to_clarify"):
-        chosen = [f for f in findings if f["status"] == status]
+    # Info-level findings are residual risks to know about, not gaps: they get their own section.
+    sections = {
+        "gap": [f for f in findings if f["status"] == "gap" and f["severity"] != "info"],
+        "to_clarify": [f for f in findings if f["status"] == "to_clarify" and f["severity"] != "info"],
+        "note": [f for f in findings if f["status"] in ("gap", "to_clarify") and f["severity"] == "info"],
+    }
+    for key, chosen in sections.items():
         if not chosen:
             continue
-        lines += ["", f"{h(status)} ({len(chosen)})", "-" * len(f"{h(status)} ({len(chosen)})")]
+        heading = f"{h(key)} ({len(chosen)})"
+        lines += ["", heading, "-" * len(heading)]
         for f in chosen:
             lines.append(f"[{f['severity_label']}] {f['title']}")
             lines += wrap(f["why"], "    ")
             lines += wrap(f"{h('norms')}: {', '.join(f['norms'])}", "    ")
-            if status == "to_clarify":
+            if f["status"] == "to_clarify":
                 lines += wrap(f"{h('check')}: {f['clarify']}", "    ")
             lines.append(f"    {h('steps')}:")
             for number, step in enumerate(f["remediation"], 1):
