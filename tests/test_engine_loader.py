@@ -306,3 +306,8 @@ class TestContentHash:
         a = load_checklist(write(tmp_path, VALID, "a.yaml"))
         b = load_checklist(write(tmp_path, changed, "b.yaml"))
         assert a.content_hash != b.content_hash
+
+
+def test_a_broken_question_is_reported_once_not_at_every_reference(tmp_path):
+    errors = errors_for(tmp_path, lambda d: d["steps"][0]["questions"][0].update(type="slider"))
+    assert [p for _, p, _ in errors] == ["steps[0].questions[0].type"]

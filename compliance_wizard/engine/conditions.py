@@ -12,7 +12,7 @@ question that matters was answered "don't know"). A question that was not asked
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from .model import UNKNOWN
@@ -113,12 +113,14 @@ def parse(
     options_of: Mapping[str, tuple[str, ...]],
     report: Report,
     unreachable: Mapping[str, str] | None = None,
+    broken: Collection[str] = (),
     depth: int = 0,
 ) -> Condition | None:
     """Turn raw YAML into a condition tree, reporting every problem; None if invalid.
 
     options_of maps each question the condition may name to its option ids.
     unreachable maps questions that exist but may not be named here to the reason.
+    broken names questions that are declared but invalid: their own error is enough.
     """
     if depth > MAX_DEPTH:
         report(path, f"conditions may be nested at most {MAX_DEPTH} levels deep")
@@ -134,21 +136,21 @@ def parse(
             return None
         (key,) = keys
         if key == "not":
-            part = parse(raw[key], f"{path}.not", options_of, report, unreachable, depth + 1)
+            part = parse(raw[key], f"{path}.not", options_of, report, unreachable, broken, depth + 1)
             return Not(part) if part is not None else None
         items = raw[key]
         if not isinstance(items, list) or not items:
             report(f"{path}.{key}", "must be a non-empty list of conditions")
             return None
         parts = [
-            parse(item, f"{path}.{key}[{i}]", options_of, report, unreachable, depth + 1)
+            parse(item, f"{path}.{key}[{i}]", options_of, report, unreachable, broken, depth + 1)
             for i, item in enumerate(items)
         ]
         if any(p is None for p in parts):
             return None
         checked = tuple(p for p in parts if p is not None)
         return All(checked) if key == "all" else Any(checked)
-    return _parse_comparison(raw, path, options_of, report, unreachable or {})
+    return _parse_comparison(raw, path, options_of, report, unreachable or {}, broken)
 
 
 def _parse_comparison(
@@ -157,6 +159,7 @@ def _parse_comparison(
     options_of: Mapping[str, tuple[str, ...]],
     report: Report,
     unreachable: Mapping[str, str],
+    broken: Collection[str],
 ) -> Condition | None:
     keys = set(raw)
     operators = keys & set(OPERATORS)
@@ -171,6 +174,8 @@ def _parse_comparison(
     question = raw["question"]
     if not isinstance(question, str):
         report(f"{path}.question", "must be a question id")
+        return None
+    if question in broken:
         return None
     if question in unreachable:
         report(f"{path}.question", unreachable[question])

@@ -178,6 +178,7 @@ class _Builder:
         self.spread = spread
         self.origin = origin
         self.check = Checker()
+        self.declared_questions: set[str] = set()
 
     def build(self) -> tuple[Checklist | None, list[RuleError]]:
         check = self.check
@@ -308,6 +309,7 @@ class _Builder:
             for q_index, q in enumerate(listed if isinstance(listed, list) else []):
                 if isinstance(q, dict) and isinstance(q.get("id"), str):
                     position.setdefault(q["id"], (index, q_index))
+        self.declared_questions = set(position)
 
         def asked_from(here: tuple[int, int]) -> dict[str, str]:
             return {
@@ -433,6 +435,7 @@ class _Builder:
             options_of,
             lambda path, message: self.check.error(item.file, path, message),
             unreachable,
+            broken=self.declared_questions - set(options_of) - set(unreachable or {}),
         )
 
     def _requirements(
