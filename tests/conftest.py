@@ -17,3 +17,9 @@ def whatsapp() -> Checklist:
 @pytest.fixture(scope="session")
 def website() -> Checklist:
     return load_checklist(FIXTURES / "checklists" / "website-basics.yaml")
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE']}"
