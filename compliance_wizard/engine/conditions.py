@@ -7,7 +7,7 @@
 
 Evaluation uses three values: True, False and None ("we cannot tell", because a
 question that matters was answered "don't know"). A question that was not asked
-(hidden by its show_if) compares as False. Nothing is ever handed to eval().
+(hidden by its show_if) compares as False. No rule text is ever run as Python code.
 """
 
 from __future__ import annotations

@@ -119,10 +119,11 @@ def _load(path: Path) -> tuple[Checklist | None, list[RuleError]]:
     errors: list[RuleError] = []
     documents: list[tuple[str, object]] = []
     for file in files:
-        data, found = read_yaml(file, _label(file))
+        label = _label(file)
+        data, found = read_yaml(file, label)
         errors.extend(found)
         if not found:
-            documents.append((str(file), data))
+            documents.append((label, data))
     if errors:
         return None, errors
 
