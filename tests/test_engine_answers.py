@@ -86,3 +86,13 @@ class TestAnswersFile:
 
     def test_not_a_mapping(self):
         assert "must be a mapping" in parse_answers("- a\n", "a.yaml").problems[0]
+
+
+def test_steps_still_to_come_count_unanswered_questions_as_dont_know(website):
+    # Before "Do you have a website?" is answered, the details step may still come.
+    assert [s.id for s, _ in visible_steps(website, {})] == ["basics", "mail"]
+    assert [s.id for s, _ in visible_steps(website, {}, assume_unknown=True)] == ["basics", "details", "mail"]
+    # Once answered, the prediction and the real path agree.
+    for answers in ({"has_site": "no"}, {"has_site": "yes", "site_kind": "shop"}):
+        assert visible_steps(website, answers, assume_unknown=True)[0][0].id == "basics"
+    assert [s.id for s, _ in visible_steps(website, {"has_site": "no"}, assume_unknown=True)] == ["basics", "mail"]

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .conditions import Condition, as_option_id
-from .model import Checklist, Question, Step
+from .model import UNKNOWN, Checklist, Question, Step
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,14 @@ def _shown(condition: Condition | None, answers: Mapping[str, str]) -> bool:
     return condition is None or condition.evaluate(answers) is not False
 
 
-def visible_steps(checklist: Checklist, answers: Mapping[str, str]) -> list[tuple[Step, list[Question]]]:
-    """The steps and questions asked, given the answers; answers to hidden questions are ignored."""
+def visible_steps(
+    checklist: Checklist, answers: Mapping[str, str], assume_unknown: bool = False
+) -> list[tuple[Step, list[Question]]]:
+    """The steps and questions asked, given the answers; answers to hidden questions are ignored.
+
+    With assume_unknown, a question not answered yet counts as "don't know": the result is every
+    step that may still come, which is what a wizard's "step n of m" must count while in progress.
+    """
     kept: dict[str, str] = {}
     result = []
     for step in checklist.steps:
@@ -39,6 +45,8 @@ def visible_steps(checklist: Checklist, answers: Mapping[str, str]) -> list[tupl
                 questions.append(question)
                 if question.id in answers:
                     kept[question.id] = answers[question.id]
+                elif assume_unknown:
+                    kept[question.id] = UNKNOWN
         if questions:
             result.append((step, questions))
     return result
