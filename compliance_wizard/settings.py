@@ -4,7 +4,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from compliance_wizard.env import env_bool, env_list, env_str
+from compliance_wizard.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,6 +20,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "compliance_wizard.catalog",
+    "compliance_wizard.report",
+    "compliance_wizard.wizard",
+    "compliance_wizard.assessments",
 ]
 
 MIDDLEWARE = [
@@ -75,9 +78,29 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # The rule files. A broken file stops start-up through the system checks.
 CHECKLIST_DIR = Path(env_str("CHECKLIST_DIR", str(BASE_DIR / "checklists")))
 
+# How long anonymous checks are kept; `manage.py purge_assessments` deletes older ones (run it daily).
+RETENTION_DRAFT_DAYS = env_int("RETENTION_DRAFT_DAYS", 30)  # counted from the last answer
+RETENTION_FINISHED_DAYS = env_int("RETENTION_FINISHED_DAYS", 90)  # counted from submission
+
+# A stale form (e.g. after a long break) gets a friendly page instead of Django's bare 403.
+CSRF_FAILURE_VIEW = "compliance_wizard.views.csrf_failure"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+# Messages live in a cookie: the wizard needs no session, so an expired one loses nothing.
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
+
+# Tokens in URLs are the keys to people's answers: they never reach the logs, and neither do IPs.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "compliance_wizard.logfilters.RedactTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # WeasyPrint reports every rendering stage at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }

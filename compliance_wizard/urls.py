@@ -1,7 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from compliance_wizard.catalog import views
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("compliance_wizard.wizard.urls")),
+    path("", include("compliance_wizard.assessments.urls")),
 ]

@@ -23,3 +23,14 @@ def pytest_report_header(config):
     from django.conf import settings
 
     return f"database: {settings.DATABASES['default']['ENGINE']}"
+
+
+@pytest.fixture
+def fixture_checklists(settings):
+    """Serve the small website-basics checklist instead of the real rule files."""
+    from compliance_wizard.catalog import registry
+
+    settings.CHECKLIST_DIR = FIXTURES / "checklists"
+    registry.reset()
+    yield
+    registry.reset()

@@ -88,8 +88,18 @@ class Result:
                 }
                 for t in (checklist.templates[i] for i in template_ids)
             ],
+            "sources": self._sources(lang),
             "answers": dict(self.answers),
         }
+
+    def _sources(self, lang: str) -> list[dict[str, str]]:
+        """Every source a finding cites, in checklist order, so a report can list them once."""
+        cited = {s for f in self.findings for s in f.requirement.sources}
+        return [
+            {"id": s.id, "title": s.title.get(lang), "origin": s.origin.get(lang) if s.origin else ""}
+            for s in self.checklist.sources.values()
+            if s.id in cited
+        ]
 
     def _finding_dict(self, finding: Finding, lang: str) -> dict[str, object]:
         r = finding.requirement

@@ -2,10 +2,12 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from compliance_wizard.catalog import registry
 from compliance_wizard.catalog.summary import format_summary
 from compliance_wizard.engine import check_answers, read_answers_file, score
+from compliance_wizard.report.pdf import render_pdf
 
 BAD_INPUT = 2
 
@@ -22,6 +24,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--json", dest="json_out", metavar="OUT", help="write the full result as JSON ('-' for stdout)"
         )
+        parser.add_argument("--pdf", dest="pdf_out", metavar="OUT", help="write the report as a PDF file")
 
     def handle(self, *args, **options):
         document = read_answers_file(Path(options["answers_file"]))
@@ -57,13 +60,21 @@ class Command(BaseCommand):
             raise CommandError(f"checklist '{checklist.id}' has no language '{lang}'", returncode=BAD_INPUT)
         data = score(checklist, check.answers).to_dict(lang, document.business_name, document.website)
 
+        pdf_out = options["pdf_out"]
+        if pdf_out:
+            _, _, content = render_pdf(data, generated_on=timezone.localdate())
+            Path(pdf_out).write_bytes(content)
         out = options["json_out"]
         if out:
             text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
             if out == "-":
                 self.stdout.write(text, ending="")
+                if pdf_out:
+                    self.stderr.write(f"PDF: {pdf_out}")  # stdout holds the JSON
                 return
             Path(out).write_text(text, encoding="utf-8")
         self.stdout.write(format_summary(data, lang), ending="")
         if out:
             self.stdout.write(f"\nJSON: {out}")
+        if pdf_out:
+            self.stdout.write(f"\nPDF: {pdf_out}")

@@ -1,0 +1,70 @@
+"""An assessment is one row from the first wizard step to the result: a draft until it is submitted."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.utils import timezone
+
+
+def new_token() -> str:
+    # 32 random bytes = 256 bits; the token is the only key to a draft and its result.
+    return secrets.token_urlsafe(32)
+
+
+class Assessment(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft"
+        FINISHED = "finished"
+
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    checklist_id = models.CharField(max_length=100)
+    checklist_version = models.CharField(max_length=50)
+    content_hash = models.CharField(max_length=64)
+    language = models.CharField(max_length=5)
+    business_name = models.CharField(max_length=200, blank=True)
+    website = models.CharField(max_length=300, blank=True)
+    # Option ids by question id; for a draft also answers of a step not yet completed.
+    answers = models.JSONField(default=dict)
+    current_step = models.CharField(max_length=100, blank=True)
+    # For a finished assessment: Result.to_dict() per language, frozen at submit time so the
+    # report stays what was assessed even after the rule files change.
+    result = models.JSONField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    band = models.CharField(max_length=10, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "updated_at"], name="assessment_retention")]
+
+    def __str__(self) -> str:
+        return f"{self.checklist_id} {self.state} #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state == self.State.FINISHED
+
+    def result_for(self, lang: str) -> dict:
+        """The frozen result in `lang`, else in the language the check was taken in."""
+        results = self.result or {}
+        return results.get(lang) or results.get(self.language) or next(iter(results.values()))
+
+
+class ReportFile(models.Model):
+    """A rendered PDF, so a second download does not render again. Deleted with its assessment."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reports")
+    key = models.CharField(max_length=120)  # language, content hash and renderer version
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "key"], name="one_report_per_key")]
+
+    def __str__(self) -> str:
+        return self.filename

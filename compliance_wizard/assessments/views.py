@@ -1,0 +1,81 @@
+"""The result of a finished check: page, PDF download and deletion, all behind the unguessable token."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from compliance_wizard.engine.texts import SEVERITY_LABELS
+
+from .models import Assessment
+from .reports import report_pdf
+from .services import assessment_delete
+
+OPEN = ("gap", "to_clarify")
+
+
+def _finished(token: str) -> Assessment:
+    assessment = get_object_or_404(Assessment, token=token)
+    if not assessment.is_finished:
+        raise Http404("not finished")
+    return assessment
+
+
+def _language(request: HttpRequest, assessment: Assessment) -> str:
+    wanted = request.GET.get("lang") or (get_language() or "")[:2]
+    return wanted if wanted in (assessment.result or {}) else assessment.language
+
+
+@never_cache
+def result(request: HttpRequest, token: str) -> HttpResponse:
+    assessment = get_object_or_404(Assessment, token=token)
+    if not assessment.is_finished:
+        return redirect("wizard:draft", token=token)
+    lang = _language(request, assessment)
+    data = assessment.result_for(lang)
+    templates = {t["id"]: t for t in data["templates"]}
+    findings = [
+        {**f, "template_items": [templates[t] for t in f["templates"] if t in templates]} for f in data["findings"]
+    ]
+    groups = []
+    for severity, labels in SEVERITY_LABELS.items():
+        if severity == "info":
+            continue
+        items = [f for f in findings if f["severity"] == severity and f["status"] in OPEN]
+        if items:
+            groups.append({"id": severity, "label": labels[lang], "findings": items})
+    context = {
+        "assessment": assessment,
+        "data": data,
+        "groups": groups,
+        "notes": [f for f in findings if f["severity"] == "info" and f["status"] in OPEN],
+        "met": [f for f in findings if f["status"] == "met"],
+        "not_applicable": [f for f in findings if f["status"] == "not_applicable"],
+        "open_count": sum(1 for f in findings if f["status"] in OPEN and f["severity"] != "info"),
+    }
+    return render(request, "assessments/result.html", context)
+
+
+@never_cache
+def report(request: HttpRequest, token: str) -> HttpResponse:
+    assessment = _finished(token)
+    filename, mimetype, content = report_pdf(assessment, _language(request, assessment))
+    response = HttpResponse(content, content_type=mimetype)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, token: str) -> HttpResponse:
+    assessment = get_object_or_404(Assessment, token=token)
+    if request.method == "POST":
+        assessment_delete(assessment)
+        messages.success(request, _("Your check and all its answers have been deleted."))
+        return redirect("start")
+    return render(request, "assessments/delete.html", {"assessment": assessment})

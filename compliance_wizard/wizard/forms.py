@@ -1,0 +1,117 @@
+"""Forms built from the rule files: a start form, and one form class per checklist step."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import urlsplit
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from compliance_wizard.engine import Checklist, Question, Step
+from compliance_wizard.engine.answers_file import MAX_NAME, MAX_WEBSITE, website_problem
+
+
+def checklist_language(checklist: Checklist) -> str:
+    lang = (get_language() or "")[:2]
+    return lang if lang in checklist.languages else checklist.languages[0]
+
+
+class StartForm(forms.Form):
+    business_name = forms.CharField(
+        label=_("Name of your business (optional)"),
+        help_text=_("Used only to fill in the text templates and the report."),
+        max_length=MAX_NAME,
+        required=False,
+    )
+    website = forms.CharField(
+        label=_("Your website (optional)"),
+        help_text=_("For example www.example.de. It goes into the privacy policy text."),
+        max_length=MAX_WEBSITE,
+        required=False,
+    )
+
+    def clean_business_name(self) -> str:
+        # Control characters have no place in a name and would garble the PDF.
+        name = "".join(c for c in self.cleaned_data["business_name"] if c.isprintable())
+        return " ".join(name.split())
+
+    def clean_website(self) -> str:
+        website = self.cleaned_data["website"].strip()
+        if website and "://" not in website:
+            website = "https://" + website  # people type "www.example.de"
+        if website_problem(website) or (website and "." not in (urlsplit(website).hostname or "")):
+            raise forms.ValidationError(_("Please enter a web address such as www.example.de, or leave it empty."))
+        return website
+
+
+class StepForm(forms.Form):
+    """The questions of one step. Which ones are asked depends on earlier answers and on this step's own."""
+
+    checklist: Checklist
+    step: Step
+
+    def __init__(self, *args: object, known: Mapping[str, str] | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Answers from the steps before this one: they decide which questions are asked here.
+        self.known = dict(known or {})
+        self.answers: dict[str, str] = {}
+        lang = checklist_language(self.checklist)
+        for question in self.step.questions:
+            self.fields[question.id] = forms.ChoiceField(
+                label=question.text.get(lang),
+                help_text=question.help.get(lang),
+                choices=[(o.id, o.label.get(lang)) for o in question.options],
+                widget=forms.RadioSelect,
+                required=False,  # required only if shown; decided in clean()
+                error_messages={"invalid_choice": _("Please choose one of the answers offered.")},
+            )
+
+    def _values(self) -> dict[str, str]:
+        """This step's answers as they stand: posted data if bound, else the saved answers."""
+        values = {}
+        for question in self.step.questions:
+            if self.is_bound:
+                value = self.data.get(self.add_prefix(question.id))
+            else:
+                value = self.initial.get(question.id)
+            if isinstance(value, str) and value in question.option_ids:
+                values[question.id] = value
+        return values
+
+    def shown_questions(self) -> list[Question]:
+        values = self._values()
+        own = {q.id for q in self.step.questions}
+        answers = dict(self.known)
+        shown = []
+        for question in self.step.questions:
+            if question.show_if is not None:
+                state = question.show_if.evaluate(answers)
+                if state is False:
+                    continue
+                # Progressive disclosure: a follow-up waits until the question it depends on is answered.
+                if state is None and any(q in own and q not in values for q in question.show_if.questions()):
+                    continue
+            shown.append(question)
+            if question.id in values:
+                answers[question.id] = values[question.id]
+        return shown
+
+    def shown_fields(self) -> list[forms.BoundField]:
+        return [self[q.id] for q in self.shown_questions()]
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        self.answers = {}
+        for question in self.shown_questions():
+            value = cleaned.get(question.id)
+            if value:
+                self.answers[question.id] = str(value)
+            elif question.id not in self.errors:
+                self.add_error(question.id, _("Please choose an answer."))
+        return cleaned
+
+
+def step_form(checklist: Checklist, step: Step) -> type[StepForm]:
+    return type(f"StepForm_{step.id}", (StepForm,), {"checklist": checklist, "step": step})

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "wizard"
+
+urlpatterns = [
+    path("check/<slug:checklist_id>/", views.start, name="start"),
+    path("draft/<str:token>/", views.draft, name="draft"),
+    path("draft/<str:token>/<slug:step>/", views.draft, name="step"),
+]

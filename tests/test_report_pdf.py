@@ -1,0 +1,383 @@
+"""The PDF report, read back the way its reader (and a screen reader) gets it.
+
+Each persona's PDF is rendered once per module; the tests then read its text and structure with pypdf.
+"""
+
+import datetime
+import io
+import logging
+import urllib.request
+from io import StringIO
+from pathlib import Path
+
+import pypdf
+import pytest
+import weasyprint
+from django.core.management import call_command
+from weasyprint.urls import FatalURLFetchingError
+
+from compliance_wizard.catalog import registry
+from compliance_wizard.engine import check_answers, load_checklist, read_answers_file, score
+from compliance_wizard.report import pdf as report_pdf
+from compliance_wizard.report.fetcher import PSEUDO_ORIGIN, FetchRefused, ReportFetcher, static_prefix
+from compliance_wizard.report.pdf import render_pdf, report_context, report_filename
+from tests.cases import CASES
+from tests.conftest import ROOT, RULES
+
+EXAMPLE = ROOT / "examples" / "malerbetrieb-muster.yaml"
+GENERATED_ON = datetime.date(2026, 11, 23)
+HOSTILE_NAME = '<link rel=attachment href=file:///etc/passwd><img src="http://example.com/x.png">'
+HOSTILE_WEBSITE = 'https://example.com/"><link rel=stylesheet href="http://example.com/evil.css">'
+
+
+class Rendered:
+    """One rendered report and what a reader gets out of it."""
+
+    def __init__(self, data, result, urls=()):
+        self.data = data
+        self.filename, self.content_type, self.content = result
+        self.reader = pypdf.PdfReader(io.BytesIO(self.content))
+        self.pages = [page.extract_text() for page in self.reader.pages]
+        self.text = "\n".join(self.pages)
+        self.urls = list(urls)
+
+    @property
+    def catalog(self):
+        return self.reader.trailer["/Root"]
+
+    def has(self, fragment: str) -> bool:
+        """Whether the text holds `fragment`, wherever the layout broke its lines."""
+        return squash(fragment) in squash(self.text)
+
+    def titles(self, *kinds):
+        context = report_context(self.data, GENERATED_ON)
+        return [row["title"] for row in context["rows"] if row["kind"] in kinds]
+
+
+def squash(text: str) -> str:
+    return "".join(text.split())
+
+
+@pytest.fixture(scope="module")
+def checklist():
+    return load_checklist(RULES / "whatsapp-business")
+
+
+def painter_data(checklist, lang):
+    """Malerbetrieb Muster: WhatsApp Business on one company phone, many gaps (examples/)."""
+    document = read_answers_file(EXAMPLE)
+    check = check_answers(checklist, document.answers)
+    assert check.ok, check.problems
+    return score(checklist, check.answers).to_dict(lang, document.business_name, document.website)
+
+
+def case_data(checklist, name, lang, business_name="", website=""):
+    case = next(c for c in CASES if c.name.startswith(name))
+    check = check_answers(checklist, case.answers)
+    assert check.ok, check.problems
+    return score(checklist, check.answers).to_dict(lang, business_name, website)
+
+
+@pytest.fixture(scope="module")
+def painter(checklist):
+    data = painter_data(checklist, "de")
+    return Rendered(data, render_pdf(data, generated_on=GENERATED_ON))
+
+
+@pytest.fixture(scope="module")
+def painter_en(checklist):
+    data = painter_data(checklist, "en")
+    return Rendered(data, render_pdf(data, generated_on=GENERATED_ON))
+
+
+@pytest.fixture(scope="module")
+def krause(checklist):
+    """Malermeister Krause has set everything up, and left the business name empty."""
+    data = case_data(checklist, "Malermeister Krause", "de")
+    return Rendered(data, render_pdf(data, generated_on=GENERATED_ON))
+
+
+@pytest.fixture(scope="module")
+def hostile(checklist):
+    """Someone types markup into the business name and website, hoping the renderer fetches it."""
+    data = case_data(checklist, "No privacy notice in the greeting", "de", HOSTILE_NAME, HOSTILE_WEBSITE)
+    urls = []
+
+    class SpyFetcher(ReportFetcher):
+        def fetch(self, url, headers=None):
+            urls.append(url)
+            return super().fetch(url, headers)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(report_pdf, "ReportFetcher", SpyFetcher)
+        result = render_pdf(data, generated_on=GENERATED_ON)
+    return Rendered(data, result, urls)
+
+
+class TestPainterWithManyGaps:
+    def test_is_a_pdf_with_a_safe_file_name(self, painter):
+        assert painter.content.startswith(b"%PDF")
+        assert painter.content_type == "application/pdf"
+        assert painter.filename == "dsgvo-check-whatsapp-business-malerbetrieb-muster-gmbh-2026-11-23.pdf"
+
+    def test_cover_names_business_checklist_date_and_score(self, painter):
+        cover = painter.pages[0]
+        data = painter.data
+        for fragment in (
+            "Malerbetrieb Muster GmbH",
+            "https://www.malerbetrieb-muster.de",
+            data["checklist"]["title"],
+            "23. November 2026",
+            data["checklist"]["version"],
+            data["checklist"]["hash"][:12],
+            f"{data['score']} / 100",
+            data["band"]["label"],
+        ):
+            assert squash(fragment) in squash(cover), fragment
+        assert data["checklist"]["hash"][:13] not in cover
+
+    def test_cover_counts_info_findings_apart_from_gaps(self, painter):
+        context = report_context(painter.data, GENERATED_ON)
+        counts = context["counts"]
+        gaps = [f for f in painter.data["findings"] if f["status"] == "gap" and f["severity"] != "info"]
+        assert counts["gap"] == len(gaps) > 0
+        assert counts["note"] == 1
+        assert squash(f"Lücken {counts['gap']}") in squash(painter.pages[0])
+        assert squash(f"Hinweise {counts['note']}") in squash(painter.pages[0])
+
+    def test_every_page_has_a_footer_with_page_numbers_and_rule_hash(self, painter):
+        total = len(painter.pages)
+        short_hash = painter.data["checklist"]["hash"][:12]
+        for number, text in enumerate(painter.pages, 1):
+            assert f"Seite {number} von {total}" in text
+            assert short_hash in text
+
+    def test_the_overview_lists_every_requirement_on_one_page(self, painter):
+        overview = next(text for text in painter.pages if "Übersicht aller Anforderungen" in text)
+        for finding in painter.data["findings"]:
+            assert squash(finding["title"]) in squash(overview), finding["title"]
+        # status as text and as a shape, not colour alone
+        assert "✗ Lücke" in overview and "✓ Erfüllt" in overview and "? Zu klären" in overview
+
+    def test_every_gap_and_open_question_has_its_section(self, painter):
+        assert painter.has("Was zu tun ist, das Dringendste zuerst")
+        for title in painter.titles("gap", "to_clarify"):
+            assert painter.has(title), title
+        assert painter.has("Warum das wichtig ist")
+        assert painter.has("Art. 28 Abs. 3 DSGVO")
+
+    def test_open_questions_say_what_to_check(self, painter):
+        avv = next(f for f in painter.data["findings"] if f["id"] == "avv-whatsapp")
+        assert avv["status"] == "to_clarify"
+        assert painter.has(avv["clarify"])
+        assert painter.has(avv["unclear_questions"][0]["text"])
+
+    def test_action_plan_has_a_box_per_step(self, painter):
+        context = report_context(painter.data, GENERATED_ON)
+        steps = sum(len(row["remediation"]) for row in context["open_rows"])
+        assert painter.text.count("☐") == steps
+        assert painter.text.count("erledigt am") == steps
+
+    def test_info_findings_are_notes_not_gaps(self, painter):
+        (note,) = painter.titles("note")
+        notes_page = next(text for text in painter.pages if "Diese Hinweise senken Ihr Ergebnis nicht" in text)
+        assert squash(note) in squash(notes_page)
+
+    def test_appendix_keeps_the_line_breaks_of_the_templates(self, painter):
+        greeting = next(t for t in painter.data["templates"] if t["id"] == "greeting-message")
+        assert painter.has("Anhang: Textvorlagen")
+        lines = [line.strip() for line in painter.text.splitlines()]
+        first, *_, last = greeting["text"].splitlines()
+        assert first == "Guten Tag und danke für Ihre Nachricht an Malerbetrieb Muster GmbH!"
+        assert first in lines and last in lines
+
+    def test_sources_are_listed(self, painter):
+        assert [s["id"] for s in painter.data["sources"]] == [
+            "article-whatsapp-business",
+            "article-messenger-handwerk",
+            "general-duties",
+        ]
+        for source in painter.data["sources"]:
+            assert painter.has(source["title"]) and painter.has(source["origin"])
+
+    def test_not_legal_advice_on_the_cover_and_the_last_page(self, painter):
+        assert "keine Rechtsberatung" in painter.pages[0]
+        assert "Keine Rechtsberatung" in painter.pages[-1]
+
+    def test_document_has_title_language_and_tags(self, painter):
+        assert painter.reader.metadata.title == "WhatsApp im Betrieb: DSGVO-Check – Malerbetrieb Muster GmbH"
+        assert painter.catalog["/Lang"] == "de"
+        assert "/StructTreeRoot" in painter.catalog
+        assert painter.catalog["/MarkInfo"]["/Marked"]
+        assert painter.catalog["/ViewerPreferences"]["/DisplayDocTitle"]
+
+    def test_uses_only_our_own_fonts(self, painter):
+        fonts = {
+            str(font["/BaseFont"]).split("+", 1)[-1]
+            for page in painter.reader.pages
+            for font in page["/Resources"]["/Font"].values()
+        }
+        assert fonts and all(name.startswith("Report-Sans") for name in fonts), fonts
+
+
+class TestPainterInEnglish:
+    def test_speaks_english(self, painter_en):
+        assert "Page 1 of" in painter_en.pages[0]
+        assert painter_en.has("Why this matters")
+        assert painter_en.has(painter_en.data["band"]["label"])
+        assert painter_en.has("not legal advice")
+        assert painter_en.catalog["/Lang"] == "en"
+
+    def test_every_gap_title_in_english(self, painter_en):
+        for title in painter_en.titles("gap"):
+            assert painter_en.has(title), title
+
+
+class TestKrauseWithEverythingSetUp:
+    def test_nothing_to_do(self, krause):
+        assert krause.data["score"] == 100
+        assert krause.has("Gut aufgestellt")
+        assert krause.has("100 / 100")
+        assert krause.has("Keine Lücken und nichts zu klären")
+        assert "☐" not in krause.text
+        assert "Anhang" not in krause.text
+
+    def test_without_a_name_it_says_your_business(self, krause):
+        assert "Ihr Betrieb" in krause.pages[0]
+        assert krause.reader.metadata.title.endswith("– Ihr Betrieb")
+        assert krause.filename == "dsgvo-check-whatsapp-business-2026-11-23.pdf"
+
+
+class TestHostileBusinessName:
+    def test_markup_is_shown_as_typed(self, hostile):
+        assert hostile.has(HOSTILE_NAME)
+        assert hostile.has(HOSTILE_WEBSITE)
+        assert HOSTILE_NAME in hostile.reader.metadata.title
+        # also inside the filled text template
+        assert hostile.has(f"Nachricht an {HOSTILE_NAME}!")
+
+    def test_nothing_it_names_is_fetched(self, hostile):
+        assert hostile.urls, "the spy saw no fetch at all: is it wired in?"
+        assert all(url.startswith(static_prefix()) for url in hostile.urls), hostile.urls
+        assert not any("passwd" in url or "example.com" in url for url in hostile.urls)
+
+    def test_nothing_is_attached_or_embedded(self, hostile):
+        assert b"/EmbeddedFile" not in hostile.content
+        assert "/Names" not in hostile.catalog or "/EmbeddedFiles" not in hostile.catalog["/Names"]
+        assert not hostile.reader.attachments
+        for page in hostile.reader.pages:
+            assert not page["/Resources"].get("/XObject")  # no image made it in
+            for annotation in page.get("/Annots") or []:
+                assert annotation.get_object()["/Subtype"] != "/FileAttachment"
+
+    def test_file_name_stays_plain_ascii(self, hostile):
+        name = hostile.filename
+        assert name.isascii() and all(c.isalnum() or c in "-." for c in name), name
+        assert name.startswith("dsgvo-check-whatsapp-business-") and name.endswith("-2026-11-23.pdf")
+
+
+class TestFileName:
+    def data(self, name):
+        return {"checklist": {"id": "whatsapp-business"}, "business": {"name": name}}
+
+    def test_german_letters_are_spelt_out(self):
+        name = report_filename(self.data("Bäckerei Müller & Söhne – Straße 1"), GENERATED_ON)
+        assert name == "dsgvo-check-whatsapp-business-baeckerei-mueller-soehne-strasse-1-2026-11-23.pdf"
+
+    def test_long_names_are_cut(self):
+        name = report_filename(self.data("Sehr " * 40), GENERATED_ON)
+        assert len(name) < 100 and "--" not in name
+
+
+class TestFetcher:
+    @pytest.fixture
+    def fetcher(self):
+        return ReportFetcher()
+
+    def test_serves_our_static_font(self, fetcher):
+        response = fetcher.fetch(static_prefix() + "fonts/DejaVuSans.ttf")
+        try:
+            assert response.read(4) == b"\x00\x01\x00\x00"  # TrueType
+            assert response.content_type == "font/ttf"
+        finally:
+            response.close()
+
+    def test_serves_our_stylesheet_as_css(self, fetcher):
+        response = fetcher.fetch(PSEUDO_ORIGIN + "static/report/report.css")
+        try:
+            assert response.content_type == "text/css"
+            assert b"@page" in response.read()
+        finally:
+            response.close()
+
+    def test_decodes_data_uris(self, fetcher):
+        response = fetcher.fetch("data:text/plain;base64,SGVsbG8=")
+        try:
+            assert response.read() == b"Hello"
+        finally:
+            response.close()
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "file:///etc/passwd",
+            "http://example.com/",
+            "https://example.com/static/fonts/DejaVuSans.ttf",  # our path, someone else's host
+            "http://report.invalid/static/fonts/DejaVuSans.ttf",  # our host, other scheme
+            "https://report.invalid.example.com/static/fonts/DejaVuSans.ttf",
+            "https://user@report.invalid/static/fonts/DejaVuSans.ttf",
+            "ftp://example.com/x",
+            PSEUDO_ORIGIN + "static/../../etc/passwd",
+            PSEUDO_ORIGIN + "static/fonts/../../../etc/passwd",
+            PSEUDO_ORIGIN + "static/%2e%2e/%2e%2e/etc/passwd",
+            PSEUDO_ORIGIN + "static/fonts%2f..%2f..%2fsettings.py",
+            PSEUDO_ORIGIN + "static//etc/passwd",
+            PSEUDO_ORIGIN + "static/",
+            PSEUDO_ORIGIN + "static/fonts/missing.ttf",
+            PSEUDO_ORIGIN + "etc/passwd",
+            PSEUDO_ORIGIN + "compliance_wizard/settings.py",
+            "fonts/DejaVuSans.ttf",
+            "../../etc/passwd",
+            "javascript:alert(1)",
+        ],
+    )
+    def test_refuses_everything_else(self, fetcher, url):
+        with pytest.raises(FetchRefused):
+            fetcher.fetch(url)
+
+    def test_logs_a_refusal_with_the_scheme_only(self, fetcher, caplog):
+        with caplog.at_level(logging.WARNING, logger="compliance_wizard.report.fetcher"):
+            with pytest.raises(FetchRefused):
+                fetcher.fetch("https://example.com/secret-customer-name")
+        assert "https" in caplog.text
+        assert "example.com" not in caplog.text and "secret" not in caplog.text
+
+    def test_follows_no_redirects(self, fetcher):
+        assert not any(isinstance(h, urllib.request.HTTPRedirectHandler) for h in fetcher.handlers)
+
+    def test_a_refused_resource_stops_the_rendering(self):
+        # Our template refers only to our own files: anything else is a bug, not a reason to fall back.
+        html = weasyprint.HTML(
+            string='<img src="file:///etc/passwd">', base_url=PSEUDO_ORIGIN, url_fetcher=ReportFetcher()
+        )
+        with pytest.raises(FatalURLFetchingError):
+            html.write_pdf()
+
+
+class TestAssessCommand:
+    @pytest.fixture(autouse=True)
+    def fresh_registry(self):
+        registry.reset()
+        yield
+        registry.reset()
+
+    def test_writes_the_report_and_prints_its_path(self, tmp_path):
+        target = tmp_path / "bericht.pdf"
+        out, err = StringIO(), StringIO()
+        call_command("assess", str(EXAMPLE), "--pdf", str(target), stdout=out, stderr=err)
+        assert out.getvalue().rstrip().endswith(f"PDF: {target}")
+        assert "Lücken (nach Risiko)" in out.getvalue()  # the summary is still printed
+        content = Path(target).read_bytes()
+        assert content.startswith(b"%PDF")
+        text = pypdf.PdfReader(io.BytesIO(content)).pages[0].extract_text()
+        assert "Malerbetrieb Muster GmbH" in text and "Seite 1 von" in text

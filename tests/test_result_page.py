@@ -1,0 +1,152 @@
+"""What the business owner sees after the last step, downloads as PDF, and can delete."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from compliance_wizard.assessments import reports
+from compliance_wizard.assessments.models import Assessment, ReportFile
+from tests.test_wizard_flow import KRAUSE, PAINTER
+from tests.wizard import WizardRun
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_NAME = "<link rel=attachment href=file:///etc/passwd><script>alert(1)</script>"
+
+
+@pytest.fixture
+def painter(client):
+    """Malerbetrieb Muster: private phones, nothing set up; many gaps."""
+    run = WizardRun(client, "whatsapp-business")
+    run.start("Malerbetrieb Muster", "www.maler-muster.de")
+    run.page = run.answer_all(PAINTER)
+    return run
+
+
+def test_the_score_and_band_come_first(painter):
+    body = painter.page.content.decode()
+    assert body.index("26") < body.index("Risiko: Kritisch")
+    assert "Dringender Handlungsbedarf" in body
+    assert "Checkliste Version 1.0.0" in body
+
+
+def test_open_findings_are_grouped_by_severity_most_severe_first(painter):
+    body = painter.page.content.decode()
+    headings = [body.index(f"Risiko: {label}") for label in ("Kritisch", "Hoch", "Mittel")]
+    assert headings == sorted(headings)
+    result = painter.assessment.result["de"]
+    for finding in result["findings"]:
+        if finding["status"] == "gap":
+            assert finding["title"] in body
+            assert finding["remediation"][0] in body  # what to do
+            assert finding["norms"][0] in body  # the legal norm
+
+
+def test_findings_to_clarify_say_what_to_check(painter):
+    body = painter.page.content.decode()
+    result = painter.assessment.result["de"]
+    to_clarify = [f for f in result["findings"] if f["status"] == "to_clarify"]
+    assert to_clarify
+    assert "Was Sie prüfen sollten" in body
+    for finding in to_clarify:
+        assert finding["clarify"] in body
+
+
+def test_text_templates_are_filled_with_the_business_name_and_website(painter):
+    body = painter.page.content.decode()
+    assert "Textvorlage: Begrüßungsnachricht" in body
+    assert "Malerbetrieb Muster" in body
+    assert "https://www.maler-muster.de" in body
+    assert "{business_name}" not in body and "{website}" not in body
+
+
+def test_met_requirements_are_listed_compactly(client):
+    run = WizardRun(client, "whatsapp-business")
+    run.start()
+    body = run.answer_all(KRAUSE.answers).content.decode()
+    assert "Keine Lücken gefunden" in body
+    assert "Bereits erfüllt" in body
+    assert 'class="compact"' in body
+
+
+def test_the_result_page_offers_pdf_new_check_and_delete(painter):
+    body = painter.page.content.decode()
+    assert f"/result/{painter.token}/report.pdf" in body
+    assert 'href="/check/whatsapp-business/"' in body
+    assert f"/result/{painter.token}/delete/" in body
+
+
+def test_the_result_page_switches_language(painter):
+    body = painter.client.get(f"/result/{painter.token}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Urgent action needed" in body and "Your result" in body
+
+
+def test_the_pdf_download_holds_the_report(painter):
+    response = painter.client.get(f"/result/{painter.token}/report.pdf?lang=de")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith('attachment; filename="')
+    assert response.content.startswith(b"%PDF")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    flat = " ".join(text.split())
+    assert "Malerbetrieb Muster" in flat
+    assert "26" in flat
+    for finding in painter.assessment.result["de"]["findings"]:
+        if finding["status"] == "gap" and finding["severity"] != "info":
+            assert " ".join(finding["title"].split()) in flat, finding["title"]
+
+
+def test_a_second_download_is_served_without_rendering_again(painter, monkeypatch):
+    calls = []
+    real = reports.render_pdf
+    monkeypatch.setattr(reports, "render_pdf", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = painter.client.get(f"/result/{painter.token}/report.pdf?lang=de").content
+    second = painter.client.get(f"/result/{painter.token}/report.pdf?lang=de").content
+    assert first == second and len(calls) == 1
+    painter.client.get(f"/result/{painter.token}/report.pdf?lang=en")
+    assert len(calls) == 2  # another language is another report
+    assert ReportFile.objects.filter(assessment=painter.assessment).count() == 2
+
+
+def test_a_draft_has_no_result_yet(client):
+    run = WizardRun(client, "whatsapp-business")
+    run.start()
+    assert client.get(f"/result/{run.token}/")["Location"] == f"/draft/{run.token}/"
+    assert client.get(f"/result/{run.token}/report.pdf").status_code == 404
+
+
+def test_deleting_removes_the_check_and_its_reports_at_once(painter):
+    painter.client.get(f"/result/{painter.token}/report.pdf")
+    confirm = painter.client.get(f"/result/{painter.token}/delete/", HTTP_ACCEPT_LANGUAGE="de")
+    assert "endgültig gelöscht" in confirm.content.decode()
+    assert Assessment.objects.count() == 1  # asking is not deleting
+
+    response = painter.client.post(f"/result/{painter.token}/delete/", HTTP_ACCEPT_LANGUAGE="de")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert Assessment.objects.count() == 0 and ReportFile.objects.count() == 0
+    assert "wurden gelöscht" in painter.client.get("/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert painter.client.get(f"/result/{painter.token}/").status_code == 404
+
+
+def test_a_draft_can_be_deleted_too(client):
+    run = WizardRun(client, "whatsapp-business")
+    run.start()
+    run.post("usage", KRAUSE.answers)
+    client.post(f"/result/{run.token}/delete/")
+    assert not Assessment.objects.exists()
+    assert client.get(f"/draft/{run.token}/").status_code == 404
+
+
+def test_hostile_business_name_is_text_in_page_and_pdf(client):
+    run = WizardRun(client, "whatsapp-business")
+    run.start(HOSTILE_NAME, "https://example.com/<b>")
+    body = run.answer_all(PAINTER).content.decode()
+    assert "<script>alert(1)</script>" not in body and "<link rel=attachment" not in body
+    assert "&lt;link rel=attachment href=file:///etc/passwd&gt;" in body
+
+    pdf = client.get(f"/result/{run.token}/report.pdf").content
+    assert pdf.startswith(b"%PDF")
+    assert b"/EmbeddedFile" not in pdf and b"root:x:0:0" not in pdf
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "<script>alert(1)</script>" in "".join(text.split("\n"))
