@@ -92,13 +92,19 @@ def test_a_follow_up_question_appears_once_the_answer_it_depends_on_is_given(cli
     run.start()
     first = run.open("usage").content.decode()
     assert 'name="usage-app_variant"' in first
-    assert 'name="usage-uses_bsp"' not in first  # asked only for the Business Platform
+    # Asked only for the Business Platform: hidden until then; the page script reveals it at once.
+    follow_up = first[first.index('data-reveal-when="') : first.index('name="usage-uses_bsp"')]
+    assert follow_up.startswith('data-reveal-when="{&quot;name&quot;: &quot;usage-app_variant&quot;')
+    assert "platform" in follow_up and "business_app" not in follow_up
+    assert first[: first.index('data-reveal-when="')].endswith(" hidden ")
+    assert "js/wizard.js" in first
 
     response = run.post("usage", {"app_variant": "platform", "internal_use": "no"})
     body = response.content.decode()
     assert response.status_code == 200
-    assert 'name="usage-uses_bsp"' in body
     assert "Bitte wählen Sie eine Antwort." in body
+    shown = body[body.index('name="usage-uses_bsp"') - 400 : body.index('name="usage-uses_bsp"')]
+    assert "hidden" not in shown  # without the script, the server asks it now
     assert run.assessment.current_step == "usage"
 
     assert run.post("usage", {"app_variant": "platform", "internal_use": "no", "uses_bsp": "no"}).status_code == 302
@@ -170,7 +176,8 @@ def test_a_second_checklist_gets_its_own_wizard_without_code(client, fixture_che
     run.start()
     first = run.open().content.decode()
     assert "Step 1 of 3" in first and "Do you have a website?" in first
-    assert "What kind of website?" not in first  # follow-up waits for the answer
+    reveal = '{"name": "basics-has_site", "values": ["yes", "unknown"]}'  # "don't know": ask to be safe
+    assert f'hidden data-reveal-when="{reveal.replace(chr(34), "&quot;")}"' in first
 
     assert run.steps_seen({"has_site": "no", "newsletter_optin": "yes"}) == ["basics", "mail"]
     assert run.assessment.score == 100

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
@@ -100,6 +101,33 @@ class StepForm(forms.Form):
 
     def shown_fields(self) -> list[forms.BoundField]:
         return [self[q.id] for q in self.shown_questions()]
+
+    def page_questions(self) -> list[dict[str, object]]:
+        """Every question for the page in order: shown ones, and follow-ups waiting for one answer here.
+
+        A waiting follow-up is rendered hidden with the answers that reveal it, so the page script can
+        show it at once; without the script the server asks it after the next submit.
+        """
+        shown = self.shown_questions()
+        shown_ids = {q.id for q in shown}
+        own = {q.id: q for q in self.step.questions}
+        answers = {**self.known, **{k: v for k, v in self._values().items() if k in shown_ids}}
+        items: list[dict[str, object]] = []
+        for question in self.step.questions:
+            if question.id in shown_ids:
+                items.append({"field": self[question.id], "reveal": None})
+                continue
+            refs = question.show_if.questions() & own.keys() if question.show_if else set()
+            if len(refs) != 1:
+                continue
+            ref = own[next(iter(refs))]
+            condition = question.show_if
+            assert condition is not None
+            values = [o for o in ref.option_ids if condition.evaluate({**answers, ref.id: o}) is not False]
+            if values:
+                reveal = json.dumps({"name": self.add_prefix(ref.id), "values": values})
+                items.append({"field": self[question.id], "reveal": reveal})
+        return items
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}

@@ -213,6 +213,7 @@ class CheckWizard(WizardView):
                 "checklist_title": self.checklist.title.get(lang),
                 "step": {"title": step.title.get(lang), "intro": step.intro.get(lang) if step.intro else ""},
                 "fields": form.shown_fields(),
+                "questions": form.page_questions(),
                 "resume_url": self.request.build_absolute_uri(
                     reverse("wizard:draft", kwargs={"token": self.assessment.token})
                 ),
