@@ -32,6 +32,7 @@ class Assessment(models.Model):
     # For a finished assessment: Result.to_dict() per language, frozen at submit time so the
     # report stays what was assessed even after the rule files change.
     result = models.JSONField(null=True, blank=True)
+    # Copied out of `result` so that lists and statistics can filter and count without reading JSON.
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     band = models.CharField(max_length=10, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

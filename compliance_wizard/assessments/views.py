@@ -11,12 +11,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from compliance_wizard.engine.texts import SEVERITY_LABELS
+from compliance_wizard.report.sections import OPEN, finding_rows
 
 from .models import Assessment
 from .reports import report_pdf
 from .services import assessment_delete
-
-OPEN = ("gap", "to_clarify")
 
 
 def _finished(token: str) -> Assessment:
@@ -38,25 +37,21 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("wizard:draft", token=token)
     lang = _language(request, assessment)
     data = assessment.result_for(lang)
-    templates = {t["id"]: t for t in data["templates"]}
-    findings = [
-        {**f, "template_items": [templates[t] for t in f["templates"] if t in templates]} for f in data["findings"]
+    rows = finding_rows(data)
+    open_rows = [r for r in rows if r["kind"] in OPEN]
+    groups = [
+        {"id": severity, "label": labels[lang], "findings": [r for r in open_rows if r["severity"] == severity]}
+        for severity, labels in SEVERITY_LABELS.items()
+        if any(r["severity"] == severity for r in open_rows)
     ]
-    groups = []
-    for severity, labels in SEVERITY_LABELS.items():
-        if severity == "info":
-            continue
-        items = [f for f in findings if f["severity"] == severity and f["status"] in OPEN]
-        if items:
-            groups.append({"id": severity, "label": labels[lang], "findings": items})
     context = {
         "assessment": assessment,
         "data": data,
         "groups": groups,
-        "notes": [f for f in findings if f["severity"] == "info" and f["status"] in OPEN],
-        "met": [f for f in findings if f["status"] == "met"],
-        "not_applicable": [f for f in findings if f["status"] == "not_applicable"],
-        "open_count": sum(1 for f in findings if f["status"] in OPEN and f["severity"] != "info"),
+        "notes": [r for r in rows if r["kind"] == "note"],
+        "met": [r for r in rows if r["kind"] == "met"],
+        "not_applicable": [r for r in rows if r["kind"] == "not_applicable"],
+        "open_count": len(open_rows),
     }
     return render(request, "assessments/result.html", context)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import get_language
 
 from compliance_wizard.engine import Checklist, RuleError, load_checklists, rule_paths
 
@@ -40,6 +41,12 @@ def get_or_404(checklist_id: str) -> Checklist:
         return get(checklist_id)
     except KeyError:
         raise Http404("no such checklist") from None
+
+
+def language_for(checklist: Checklist) -> str:
+    """The request's language if the checklist speaks it, else the checklist's first language."""
+    lang = (get_language() or "")[:2]
+    return lang if lang in checklist.languages else checklist.languages[0]
 
 
 def reset() -> None:

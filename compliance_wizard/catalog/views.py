@@ -1,16 +1,14 @@
 from django.shortcuts import render
-from django.utils.translation import get_language
 
 from . import registry
 
 
 def start(request):
-    lang = (get_language() or "de")[:2]
     checklists = [
         {
             "id": c.id,
-            "title": c.title.get(lang) if lang in c.languages else c.title.get(c.languages[0]),
-            "summary": c.summary.get(lang) if lang in c.languages else c.summary.get(c.languages[0]),
+            "title": c.title.get(registry.language_for(c)),
+            "summary": c.summary.get(registry.language_for(c)),
             "version": c.version,
             "hash": c.short_hash,
             "requirements": len(c.requirements),

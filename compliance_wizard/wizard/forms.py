@@ -7,16 +7,11 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from django import forms
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from compliance_wizard.catalog.registry import language_for
 from compliance_wizard.engine import Checklist, Question, Step
 from compliance_wizard.engine.answers_file import MAX_NAME, MAX_WEBSITE, website_problem
-
-
-def checklist_language(checklist: Checklist) -> str:
-    lang = (get_language() or "")[:2]
-    return lang if lang in checklist.languages else checklist.languages[0]
 
 
 class StartForm(forms.Form):
@@ -58,7 +53,7 @@ class StepForm(forms.Form):
         # Answers from the steps before this one: they decide which questions are asked here.
         self.known = dict(known or {})
         self.answers: dict[str, str] = {}
-        lang = checklist_language(self.checklist)
+        lang = language_for(self.checklist)
         for question in self.step.questions:
             self.fields[question.id] = forms.ChoiceField(
                 label=question.text.get(lang),
@@ -98,9 +93,6 @@ class StepForm(forms.Form):
             if question.id in values:
                 answers[question.id] = values[question.id]
         return shown
-
-    def shown_fields(self) -> list[forms.BoundField]:
-        return [self[q.id] for q in self.shown_questions()]
 
     def page_questions(self) -> list[dict[str, object]]:
         """Every question for the page in order: shown ones, and follow-ups waiting for one answer here.

@@ -21,20 +21,18 @@ from compliance_wizard.assessments.services import IncompleteAnswers, assessment
 from compliance_wizard.catalog import registry
 from compliance_wizard.engine import Checklist, visible_steps
 
-from .forms import StartForm, StepForm, checklist_language, step_form
+from .forms import StartForm, StepForm, step_form
 from .storage import DraftStorage
 
 
 @never_cache
 def start(request: HttpRequest, checklist_id: str) -> HttpResponse:
     checklist = registry.get_or_404(checklist_id)
+    lang = registry.language_for(checklist)
     form = StartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        assessment = draft_start(
-            checklist, checklist_language(checklist), form.cleaned_data["business_name"], form.cleaned_data["website"]
-        )
+        assessment = draft_start(checklist, lang, form.cleaned_data["business_name"], form.cleaned_data["website"])
         return redirect("wizard:draft", token=assessment.token)
-    lang = checklist_language(checklist)
     context = {
         "checklist": checklist,
         "title": checklist.title.get(lang),
@@ -96,22 +94,24 @@ class CheckWizard(WizardView):
         self.storage.update_response(response)
         return response
 
-    def visible_step_ids(self) -> list[str]:
+    def _path(self) -> tuple[list[str], str]:
+        """The steps that may still come, and the first one with an open question (computed once per answers)."""
         answers = self.storage.answers
         key = tuple(sorted(answers.items()))
-        if getattr(self, "_visible_key", None) != key:
-            self._visible = [step.id for step, _questions in visible_steps(self.checklist, answers, True)]
-            self._visible_key = key
-        return self._visible
+        if getattr(self, "_path_key", None) != key:
+            shown = visible_steps(self.checklist, answers, assume_unknown=True)
+            ids = [step.id for step, _questions in shown]
+            open_steps = [step.id for step, questions in shown if any(q.id not in answers for q in questions)]
+            self._path_cache = (ids, open_steps[0] if open_steps else ids[-1])
+            self._path_key = key
+        return self._path_cache
+
+    def visible_step_ids(self) -> list[str]:
+        return self._path()[0]
 
     def furthest_step(self) -> str:
         """The first step with an unanswered question: no step after it can be reached yet."""
-        answers = self.storage.answers
-        shown = visible_steps(self.checklist, answers, assume_unknown=True)
-        for step, questions in shown:
-            if any(q.id not in answers for q in questions):
-                return step.id
-        return shown[-1][0].id
+        return self._path()[1]
 
     def reachable(self, step: str | None) -> bool:
         visible = self.visible_step_ids()
@@ -205,15 +205,16 @@ class CheckWizard(WizardView):
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
-        lang = checklist_language(self.checklist)
+        lang = registry.language_for(self.checklist)
         step = next(s for s in self.checklist.steps if s.id == self.steps.current)
+        questions = form.page_questions()
         context.update(
             {
                 "assessment": self.assessment,
                 "checklist_title": self.checklist.title.get(lang),
                 "step": {"title": step.title.get(lang), "intro": step.intro.get(lang) if step.intro else ""},
-                "fields": form.shown_fields(),
-                "questions": form.page_questions(),
+                "fields": [q["field"] for q in questions if not q["reveal"]],  # the ones asked now
+                "questions": questions,
                 "resume_url": self.request.build_absolute_uri(
                     reverse("wizard:draft", kwargs={"token": self.assessment.token})
                 ),

@@ -1,0 +1,37 @@
+"""How a result is divided for reading: the same sections on the result page and in the PDF."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+OPEN = ("gap", "to_clarify")
+
+# A shape for every kind, so a summary reads the same in black and white.
+SYMBOLS = {"gap": "✗", "to_clarify": "?", "met": "✓", "not_applicable": "–", "note": "ℹ"}
+
+
+def finding_kind(finding: Mapping[str, Any]) -> str:
+    # Open info findings are residual risks to know about, not gaps: they get their own section.
+    if finding["status"] in OPEN and finding["severity"] == "info":
+        return "note"
+    return str(finding["status"])
+
+
+def finding_rows(data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every finding with its kind, symbol, numbered sources and the filled templates it offers."""
+    source_numbers = {s["id"]: n for n, s in enumerate(data["sources"], 1)}
+    templates = {t["id"]: t for t in data["templates"]}
+    rows = []
+    for finding in data["findings"]:
+        kind = finding_kind(finding)
+        rows.append(
+            {
+                **finding,
+                "kind": kind,
+                "symbol": SYMBOLS[kind],
+                "source_numbers": [source_numbers[s["id"]] for s in finding["sources"] if s["id"] in source_numbers],
+                "template_items": [templates[t] for t in finding["templates"] if t in templates],
+            }
+        )
+    return rows
