@@ -14,6 +14,7 @@ SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-producti
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 INSTALLED_APPS = [
+    "django.contrib.admin",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -23,6 +24,8 @@ INSTALLED_APPS = [
     "compliance_wizard.report",
     "compliance_wizard.wizard",
     "compliance_wizard.assessments",
+    "compliance_wizard.accounts",
+    "compliance_wizard.workspace",
 ]
 
 MIDDLEWARE = [
@@ -75,12 +78,49 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# Consultants log in; anonymous visitors never need to.
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "workspace:home"
+LOGOUT_REDIRECT_URL = "start"
+# Failed logins per account name (and per client address) within the window lock further
+# attempts until the window has passed: finite, so nobody can lock out a consultant for good.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 30)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Invitation links use the password-reset token, so they expire like it (here: 3 days).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
+
+# Shared by all app servers when REDIS_URL is set; the in-process default suits one server only.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Mail (password reset, invitations): printed to the console unless an SMTP host is configured.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "dsgvo-check@localhost")
+
 # The rule files. A broken file stops start-up through the system checks.
 CHECKLIST_DIR = Path(env_str("CHECKLIST_DIR", str(BASE_DIR / "checklists")))
 
 # How long anonymous checks are kept; `manage.py purge_assessments` deletes older ones (run it daily).
 RETENTION_DRAFT_DAYS = env_int("RETENTION_DRAFT_DAYS", 30)  # counted from the last answer
 RETENTION_FINISHED_DAYS = env_int("RETENTION_FINISHED_DAYS", 90)  # counted from submission
+# A consultant's clients: a link the client never used expires like an anonymous draft, but
+# longer; an archived client is deleted with everything that belongs to it after this period.
+RETENTION_CLIENT_DRAFT_DAYS = env_int("RETENTION_CLIENT_DRAFT_DAYS", 90)
+RETENTION_ARCHIVED_CLIENT_DAYS = env_int("RETENTION_ARCHIVED_CLIENT_DAYS", 365)
 
 # A stale form (e.g. after a long break) gets a friendly page instead of Django's bare 403.
 CSRF_FAILURE_VIEW = "compliance_wizard.views.csrf_failure"

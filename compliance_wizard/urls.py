@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.urls import include, path
 
 from compliance_wizard.catalog import views
@@ -7,4 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("compliance_wizard.wizard.urls")),
     path("", include("compliance_wizard.assessments.urls")),
+    path("accounts/", include("compliance_wizard.accounts.urls")),
+    path("workspace/", include("compliance_wizard.workspace.urls")),
+    path("admin/", admin.site.urls),
 ]

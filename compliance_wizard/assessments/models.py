@@ -38,6 +38,12 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The owner: none for an anonymous visitor (the token is their only key), else a consultant's client.
+    client = models.ForeignKey(
+        "workspace.Client", null=True, blank=True, on_delete=models.CASCADE, related_name="assessments"
+    )
+    # The assessment this one repeats, so the report can show what changed since.
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         indexes = [models.Index(fields=["state", "updated_at"], name="assessment_retention")]
