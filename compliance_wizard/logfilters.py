@@ -1,4 +1,4 @@
-"""Keep secrets out of the logs: the draft and result tokens in request paths are the keys to answers."""
+"""Keep secrets out of the logs: tokens in request paths are the keys to answers and accounts."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import logging
 import re
 
 TOKEN_PATH = re.compile(r"/(draft|result)/[A-Za-z0-9_-]{8,}")
+# Password-reset and invitation links carry a user id and a one-time token.
+ACCOUNT_TOKEN_PATH = re.compile(r"/accounts/(reset|invite)/[A-Za-z0-9_-]+/[A-Za-z0-9_-]+")
 
 
 def redact(text: str) -> str:
-    return TOKEN_PATH.sub(r"/\1/[token]", text)
+    return ACCOUNT_TOKEN_PATH.sub(r"/accounts/\1/[token]", TOKEN_PATH.sub(r"/\1/[token]", text))
 
 
 class RedactTokens(logging.Filter):

@@ -34,3 +34,35 @@ def fixture_checklists(settings):
     registry.reset()
     yield
     registry.reset()
+
+
+# -- the people of the consultant workspace ---------------------------------------------------------
+
+
+def make_consultant(email: str, name: str):
+    from django.contrib.auth import get_user_model
+
+    from compliance_wizard.workspace.models import Consultant
+
+    user = get_user_model().objects.create_user(username=email, email=email, password="a-long-Passw0rd!")
+    return Consultant.objects.create(user=user, display_name=name)
+
+
+@pytest.fixture
+def dana(db):
+    """Dana Schulz, external data protection officer for a dozen craft businesses."""
+    return make_consultant("dana@dsb-schulz.example", "Datenschutz Schulz")
+
+
+@pytest.fixture
+def bernd(db):
+    """Bernd Roth, another consultant on the same installation; must never see Dana's clients."""
+    return make_consultant("bernd@roth-beratung.example", "Roth Beratung")
+
+
+@pytest.fixture
+def staff_user(db):
+    """The installation's administrator: runs the admin, but is nobody's consultant."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("admin@example.org", "admin@example.org", "an-Admin-passw0rd")

@@ -42,13 +42,13 @@ def remaining():
 
 def test_dry_run_counts_but_deletes_nothing(history, capsys):
     call_command("purge_assessments", "--dry-run")
-    assert "Would delete 1 draft(s) and 1 finished assessment(s)" in capsys.readouterr().out
+    assert "Would delete 1 draft(s), 1 finished assessment(s) and 0 archived client(s)" in capsys.readouterr().out
     assert len(remaining()) == 4
 
 
 def test_the_command_deletes_only_what_outlived_its_period(history, capsys):
     call_command("purge_assessments")
-    assert "Deleted 1 draft(s) and 1 finished assessment(s)" in capsys.readouterr().out
+    assert "Deleted 1 draft(s), 1 finished assessment(s) and 0 archived client(s)" in capsys.readouterr().out
     assert remaining() == {history["fresh draft"].pk, history["recent result"].pk}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -54,6 +55,16 @@ class Assessment(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state == self.State.FINISHED
+
+    def belongs_to_consultant(self, user) -> bool:  # type: ignore[no-untyped-def]
+        """True if `user` is the consultant whose client this check is for."""
+        return bool(self.client_id and user.is_authenticated and self.client.consultant.user_id == user.pk)
+
+    def result_url(self, user) -> str:  # type: ignore[no-untyped-def]
+        """Where a finished check is shown: in the consultant's workspace for them, else behind the token."""
+        if self.belongs_to_consultant(user):
+            return reverse("workspace:assessment", kwargs={"pk": self.pk})
+        return reverse("assessments:result", kwargs={"token": self.token})
 
     def result_for(self, lang: str) -> dict:
         """The frozen result in `lang`, else in the language the check was taken in."""

@@ -1,27 +1,70 @@
-"""The PDF of an assessment, rendered once per language and rule content, then served from the database."""
+"""The PDF of an assessment, rendered once per language and content, then served from the database."""
 
 from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from compliance_wizard.branding.brand import Brand
 from compliance_wizard.report.pdf import render_pdf
 
 from .models import Assessment, ReportFile
 
 # Bump when the report layout changes, so cached PDFs are rendered again.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
+
+
+def consultant_brand(assessment: Assessment) -> Brand | None:
+    """A client's report carries their consultant's name; an anonymous one carries none."""
+    if assessment.client_id is None:
+        return None
+    consultant = assessment.client.consultant
+    return Brand(
+        name=consultant.display_name or consultant.user.get_username(),
+        address=consultant.address,
+        logo_png=bytes(consultant.logo) if consultant.logo else None,
+        accent_color=consultant.accent_color,
+        intro=consultant.intro,
+    )
+
+
+def report_extras(assessment: Assessment, lang: str) -> dict[str, Any]:
+    """Branding, progress since the last check and the consultant's notes: only for a client's check."""
+    if assessment.client_id is None:
+        return {}
+    from compliance_wizard.workspace.services import assessment_progress, notes_by_requirement
+
+    return {
+        "brand": consultant_brand(assessment),
+        "progress": assessment_progress(assessment, lang),
+        "notes": notes_by_requirement(assessment),
+    }
+
+
+def _fingerprint(extras: dict[str, Any]) -> str:
+    if not extras:
+        return "-"
+    brand = extras["brand"]
+    visible = {"brand": brand.fingerprint(), "progress": extras["progress"], "notes": extras["notes"]}
+    return hashlib.sha256(json.dumps(visible, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def report_pdf(assessment: Assessment, lang: str) -> tuple[str, str, bytes]:
-    key = f"{lang}:{assessment.content_hash}:{RENDERER_VERSION}"
+    extras = report_extras(assessment, lang)
+    key = f"{lang}:{assessment.content_hash}:{RENDERER_VERSION}:{_fingerprint(extras)}"
     cached = assessment.reports.filter(key=key).first()
     if cached is not None:
         return cached.filename, "application/pdf", bytes(cached.content)
     finished = timezone.localdate(assessment.finished_at)
-    filename, mimetype, content = render_pdf(assessment.result_for(lang), generated_on=finished)
+    filename, mimetype, content = render_pdf(assessment.result_for(lang), generated_on=finished, **extras)
     try:
         with transaction.atomic():
+            # Older renderings of this assessment in this language are stale now; keep only this one.
+            assessment.reports.filter(key__startswith=f"{lang}:").delete()
             ReportFile.objects.create(assessment=assessment, key=key, filename=filename, content=content)
     except IntegrityError:
         pass  # a parallel download rendered it first; both PDFs are identical

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from compliance_wizard.engine import Checklist, check_answers, score
@@ -78,13 +78,21 @@ def assessment_delete(assessment: Assessment) -> None:
 
 
 def expired_assessments(now: datetime | None = None) -> tuple[QuerySet[Assessment], QuerySet[Assessment]]:
-    """Drafts untouched and finished assessments older than the retention periods in the settings."""
+    """Drafts untouched and finished anonymous checks older than the retention periods in the settings."""
     now = now or timezone.now()
-    drafts = Assessment.objects.filter(
-        state=Assessment.State.DRAFT, updated_at__lt=now - timedelta(days=settings.RETENTION_DRAFT_DAYS)
+
+    def days_ago(days: int) -> datetime:
+        return now - timedelta(days=days)
+
+    drafts = Assessment.objects.filter(state=Assessment.State.DRAFT).filter(
+        Q(client__isnull=True, updated_at__lt=days_ago(settings.RETENTION_DRAFT_DAYS))
+        | Q(client__isnull=False, updated_at__lt=days_ago(settings.RETENTION_CLIENT_DRAFT_DAYS))
     )
+    # A consultant's finished checks stay with the client (to compare with later ones) and go with it.
     finished = Assessment.objects.filter(
-        state=Assessment.State.FINISHED, finished_at__lt=now - timedelta(days=settings.RETENTION_FINISHED_DAYS)
+        state=Assessment.State.FINISHED,
+        client__isnull=True,
+        finished_at__lt=days_ago(settings.RETENTION_FINISHED_DAYS),
     )
     return drafts, finished
 

@@ -35,6 +35,8 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     assessment = get_object_or_404(Assessment, token=token)
     if not assessment.is_finished:
         return redirect("wizard:draft", token=token)
+    if assessment.belongs_to_consultant(request.user):
+        return redirect(assessment.result_url(request.user))
     lang = _language(request, assessment)
     data = assessment.result_for(lang)
     rows = finding_rows(data)
@@ -69,6 +71,10 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, token: str) -> HttpResponse:
     assessment = get_object_or_404(Assessment, token=token)
+    if assessment.client_id is not None:
+        # A consultant's check is theirs to keep or delete; the link only lets the client answer.
+        messages.info(request, _("This check was set up by your data protection consultant. Please ask them to delete it."))
+        return redirect("wizard:draft", token=token)
     if request.method == "POST":
         assessment_delete(assessment)
         messages.success(request, _("Your check and all its answers have been deleted."))

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 from collections.abc import Mapping
 from typing import Any, cast
 
 import weasyprint
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.text import slugify
+
+from compliance_wizard.branding.brand import Brand
+from compliance_wizard.branding.colors import color_problem, normalize_hex
+from compliance_wizard.branding.logo import PNG_SIGNATURE
 
 from .fetcher import PSEUDO_ORIGIN, ReportFetcher
 from .sections import OPEN, SYMBOLS, finding_rows
@@ -23,10 +28,23 @@ _TRANSLITERATE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", 
 MAX_NAME_SLUG = 40
 
 
-def render_pdf(data: Mapping[str, object], *, generated_on: datetime.date) -> tuple[str, str, bytes]:
-    """Render `Result.to_dict()` output as a tagged PDF/UA-1 report in the result's language."""
+def render_pdf(
+    data: Mapping[str, object],
+    *,
+    generated_on: datetime.date,
+    brand: Brand | None = None,
+    progress: Mapping[str, Any] | None = None,
+    notes: Mapping[str, Mapping[str, Any]] | None = None,
+) -> tuple[str, str, bytes]:
+    """Render `Result.to_dict()` output as a tagged PDF/UA-1 report in the result's language.
+
+    brand:    the consultant's name, address, logo, accent colour and introduction on the report
+    progress: `engine.progress.compare_results()` against the client's previous check
+    notes:    requirement id -> {"comment", "due_date", "responsible"}, the consultant's notes on findings
+    """
     with translation.override(str(data["language"])):
-        html = render_to_string(TEMPLATE, report_context(data, generated_on))
+        context = report_context(data, generated_on, brand=brand, progress=progress, notes=notes)
+        html = render_to_string(TEMPLATE, context)
     document = weasyprint.HTML(string=html, base_url=PSEUDO_ORIGIN, url_fetcher=ReportFetcher())
     pdf = document.write_pdf(pdf_variant="pdf/ua-1")
     return report_filename(data, generated_on), CONTENT_TYPE, pdf
@@ -43,10 +61,19 @@ def report_filename(data: Mapping[str, object], generated_on: datetime.date) -> 
     return "-".join(parts) + ".pdf"
 
 
-def report_context(data: Mapping[str, object], generated_on: datetime.date) -> dict[str, object]:
+def report_context(
+    data: Mapping[str, object],
+    generated_on: datetime.date,
+    *,
+    brand: Brand | None = None,
+    progress: Mapping[str, Any] | None = None,
+    notes: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, object]:
     """What the template needs beyond the raw result: rows sorted into sections, counts, numbered sources."""
     d = cast(Mapping[str, Any], data)
     rows = finding_rows(d)
+    for row in rows:
+        row["consultant_note"] = _note(notes.get(row["id"])) if notes else None
     counts = {kind: sum(1 for r in rows if r["kind"] == kind) for kind in SYMBOLS}
     return {
         "data": d,
@@ -61,4 +88,73 @@ def report_context(data: Mapping[str, object], generated_on: datetime.date) -> d
         "capped_by": [r for r in rows if r["id"] in d["capped_by"]],
         "sources": d["sources"],
         "symbols": SYMBOLS,
+        "brand": _brand(brand),
+        "progress": _progress(progress),
     }
+
+
+def _brand(brand: Brand | None) -> dict[str, str] | None:
+    if brand is None:
+        return None
+    logo = brand.logo_png or b""
+    return {
+        "name": brand.name,
+        "address": brand.address.strip(),
+        "intro": brand.intro.strip(),
+        # Only our own re-encoded PNGs are stored; anything else is left out rather than handed to the renderer.
+        "logo_src": "data:image/png;base64," + base64.b64encode(logo).decode("ascii")
+        if logo.startswith(PNG_SIGNATURE)
+        else "",
+        "accent": _accent(brand.accent_color),
+    }
+
+
+def _accent(value: str) -> str:
+    """The colour goes into CSS: it is written there only in the one spelling normalize_hex() returns."""
+    try:
+        color = normalize_hex(value)
+    except ValueError:
+        return ""
+    return color if color_problem(color) is None else ""
+
+
+def _note(note: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not note:
+        return None
+    comment = str(note.get("comment") or "").strip()
+    responsible = str(note.get("responsible") or "").strip()
+    due_date = note.get("due_date")
+    if not isinstance(due_date, datetime.date):
+        due_date = None
+    if not (comment or responsible or due_date):
+        return None
+    return {"comment": comment, "responsible": responsible, "due_date": due_date}
+
+
+def _progress(progress: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if progress is None:
+        return None
+    previous = progress["previous"]
+    change = int(progress["score_change"])
+    return {
+        **progress,
+        # Closed is closed, whatever the requirement's status is now; open ones keep their own shape.
+        "closed": [{**item, "symbol": SYMBOLS["met"]} for item in progress["closed"]],
+        "new": [{**item, "symbol": SYMBOLS.get(item["status"], SYMBOLS["gap"])} for item in progress["new"]],
+        "still_open": [
+            {**item, "symbol": SYMBOLS.get(item["status"], SYMBOLS["gap"])} for item in progress["still_open"]
+        ],
+        "previous_date": _date(previous.get("date")),
+        # A real minus sign: a screen reader says "minus", not "dash".
+        "change": f"+{change}" if change > 0 else f"\u2212{-change}" if change < 0 else "±0",
+    }
+
+
+def _date(value: object) -> str:
+    """The ISO date compare_results() is given, written the way the report's language writes dates."""
+    if not isinstance(value, datetime.date):
+        try:
+            value = datetime.date.fromisoformat(str(value or ""))
+        except ValueError:
+            return str(value or "")
+    return formats.date_format(value, "DATE_FORMAT")

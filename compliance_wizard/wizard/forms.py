@@ -29,17 +29,26 @@ class StartForm(forms.Form):
     )
 
     def clean_business_name(self) -> str:
-        # Control characters have no place in a name and would garble the PDF.
-        name = "".join(c for c in self.cleaned_data["business_name"] if c.isprintable())
-        return " ".join(name.split())
+        return clean_name(self.cleaned_data["business_name"])
 
     def clean_website(self) -> str:
-        website = self.cleaned_data["website"].strip()
-        if website and "://" not in website:
-            website = "https://" + website  # people type "www.example.de"
-        if website_problem(website) or (website and "." not in (urlsplit(website).hostname or "")):
-            raise forms.ValidationError(_("Please enter a web address such as www.example.de, or leave it empty."))
-        return website
+        return clean_website(self.cleaned_data["website"])
+
+
+def clean_name(value: str) -> str:
+    # Control characters have no place in a name and would garble the PDF.
+    name = "".join(c for c in value if c.isprintable())
+    return " ".join(name.split())
+
+
+def clean_website(value: str) -> str:
+    """An http(s) address, with https:// added when typed without a scheme; empty stays empty."""
+    website = value.strip()
+    if website and "://" not in website:
+        website = "https://" + website  # people type "www.example.de"
+    if website_problem(website) or (website and "." not in (urlsplit(website).hostname or "")):
+        raise forms.ValidationError(_("Please enter a web address such as www.example.de, or leave it empty."))
+    return website
 
 
 class StepForm(forms.Form):

@@ -51,7 +51,7 @@ def draft(request: HttpRequest, token: str, step: str | None = None) -> HttpResp
     assessment = get_object_or_404(Assessment, token=token)
     if assessment.is_finished:
         messages.info(request, _("This check is already finished. Here is its result."))
-        return redirect("assessments:result", token=token)
+        return redirect(assessment.result_url(request.user))
     try:
         checklist = registry.get(assessment.checklist_id)
     except KeyError:
@@ -201,7 +201,7 @@ class CheckWizard(WizardView):
         except IncompleteAnswers:
             return self.redirect_to(message=_("Some questions are still open. Please answer them first."))
         self.storage.changed = False  # the answers now belong to the finished assessment
-        return redirect("assessments:result", token=self.assessment.token)
+        return redirect(self.assessment.result_url(self.request.user))
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)

@@ -1,13 +1,16 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from compliance_wizard.assessments.services import expired_assessments, purge_expired
+from compliance_wizard.workspace.services import expired_clients
 
 
 class Command(BaseCommand):
     help = (
-        "Delete drafts and finished assessments older than their retention period "
-        "(RETENTION_DRAFT_DAYS, RETENTION_FINISHED_DAYS). Meant for a daily cron job."
+        "Delete what has outlived its retention period: anonymous drafts and finished checks "
+        "(RETENTION_DRAFT_DAYS, RETENTION_FINISHED_DAYS), unused client links (RETENTION_CLIENT_DRAFT_DAYS) "
+        "and archived clients with all their data (RETENTION_ARCHIVED_CLIENT_DAYS). Meant for a daily cron job."
     )
 
     def add_arguments(self, parser):
@@ -15,11 +18,23 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         periods = (
-            f"drafts after {settings.RETENTION_DRAFT_DAYS} days, finished after {settings.RETENTION_FINISHED_DAYS}"
+            f"drafts after {settings.RETENTION_DRAFT_DAYS} days, finished after {settings.RETENTION_FINISHED_DAYS}, "
+            f"client drafts after {settings.RETENTION_CLIENT_DRAFT_DAYS}, "
+            f"archived clients after {settings.RETENTION_ARCHIVED_CLIENT_DAYS}"
         )
         if options["dry_run"]:
             drafts, finished = (qs.count() for qs in expired_assessments())
-            self.stdout.write(f"Would delete {drafts} draft(s) and {finished} finished assessment(s) ({periods}).")
+            clients = expired_clients().count()
+            self.stdout.write(
+                f"Would delete {drafts} draft(s), {finished} finished assessment(s) "
+                f"and {clients} archived client(s) ({periods})."
+            )
             return
         drafts, finished = purge_expired()
-        self.stdout.write(f"Deleted {drafts} draft(s) and {finished} finished assessment(s) ({periods}).")
+        with transaction.atomic():
+            # delete() counts the cascaded rows too; the report names clients only.
+            _total, deleted = expired_clients().delete()
+        clients = deleted.get("workspace.Client", 0)
+        self.stdout.write(
+            f"Deleted {drafts} draft(s), {finished} finished assessment(s) and {clients} archived client(s) ({periods})."
+        )

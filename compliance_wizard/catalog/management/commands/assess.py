@@ -1,22 +1,48 @@
 import json
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+import yaml
+from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.utils import timezone
 
 from compliance_wizard.catalog import registry
 from compliance_wizard.catalog.summary import format_summary
-from compliance_wizard.engine import check_answers, read_answers_file, score
+from compliance_wizard.engine import (
+    AnswerCheck,
+    AnswersDocument,
+    Checklist,
+    check_answers,
+    parse_answers,
+    read_answers_file,
+    score,
+)
+from compliance_wizard.engine.yamlfile import MAX_FILE_BYTES, parse_yaml
 from compliance_wizard.report.pdf import render_pdf
+from compliance_wizard.report.sections import finding_kind
+from compliance_wizard.workspace.exchange import split_export
 
 BAD_INPUT = 2
 
+# One line per file in batch mode, in the language of the result like the full summary.
+LINE = {
+    "de": "{score}/100 · {band} · Lücken: {gaps}, zu klären: {clarify}",
+    "en": "{score}/100 · {band} · gaps: {gaps}, to clarify: {clarify}",
+}
+
 
 class Command(BaseCommand):
-    help = "Score an answers file (YAML or JSON) against a checklist and print a summary."
+    help = (
+        "Score answers files (YAML or JSON, or files exported from the workspace) against a checklist. "
+        "With one file: print a full summary (--json, --pdf write the result). With several files or "
+        "--pdf-dir: print one line per file and write DIR/<name of the answers file>.pdf for each "
+        "(a.yaml -> DIR/a.pdf); bad files are listed and skipped, and the exit status is then 2."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("answers_file", help="answers file, YAML or JSON (format: see README)")
+        parser.add_argument(
+            "answers_files", nargs="+", metavar="ANSWERS_FILE", help="answers file, YAML or JSON (format: see README)"
+        )
         parser.add_argument("--checklist", help="checklist id (default: from the file, or the only one loaded)")
         parser.add_argument(
             "--lang", choices=["de", "en"], help="language of the output (default: from the file, else de)"
@@ -25,35 +51,34 @@ class Command(BaseCommand):
             "--json", dest="json_out", metavar="OUT", help="write the full result as JSON ('-' for stdout)"
         )
         parser.add_argument("--pdf", dest="pdf_out", metavar="OUT", help="write the report as a PDF file")
+        parser.add_argument(
+            "--pdf-dir",
+            metavar="DIR",
+            help="write one PDF per answers file into DIR, named after the answers file (a.yaml -> DIR/a.pdf)",
+        )
 
+    # The engine reports problems in English; without translations the export checks do too.
+    @no_translations
     def handle(self, *args, **options):
-        document = read_answers_file(Path(options["answers_file"]))
-        problems = list(document.problems)
+        files = options["answers_files"]
+        if len(files) == 1 and not options["pdf_dir"]:
+            return self._single(files[0], options)
+        if options["json_out"] or options["pdf_out"]:
+            raise CommandError(
+                "--json and --pdf take a single answers file; for several files use --pdf-dir DIR",
+                returncode=BAD_INPUT,
+            )
+        return self._batch(files, options)
 
-        checklist = None
-        checklist_id = options["checklist"] or document.checklist
-        available = [c.id for c in registry.all_checklists()]
-        if checklist_id is None and len(available) == 1:
-            checklist_id = available[0]
-        if checklist_id is None:
-            problems.append(f"say which checklist with --checklist or 'checklist:' (available: {', '.join(available)})")
-        else:
-            try:
-                checklist = registry.get(checklist_id)
-            except KeyError:
-                problems.append(f"unknown checklist '{checklist_id}' (available: {', '.join(available) or 'none'})")
-
-        check = None
-        if checklist is not None and document.answers is not None:
-            check = check_answers(checklist, document.answers)
-            problems += [f"answers: {p}" for p in check.problems]
+    def _single(self, name: str, options: dict[str, Any]) -> None:
+        document, checklist, check, problems, warnings = self._check(Path(name), options)
         if problems or checklist is None or check is None:
             for problem in problems:
                 self.stderr.write(problem)
             noun = "problem" if len(problems) == 1 else "problems"
-            raise CommandError(f"{len(problems)} {noun} in {options['answers_file']}", returncode=BAD_INPUT)
+            raise CommandError(f"{len(problems)} {noun} in {name}", returncode=BAD_INPUT)
 
-        for warning in check.warnings:
+        for warning in warnings:
             self.stderr.write(f"warning: {warning}")
         lang = options["lang"] or document.language or "de"
         if lang not in checklist.languages:
@@ -78,3 +103,129 @@ class Command(BaseCommand):
             self.stdout.write(f"\nJSON: {out}")
         if pdf_out:
             self.stdout.write(f"\nPDF: {pdf_out}")
+
+    def _batch(self, files: list[str], options: dict[str, Any]) -> None:
+        pdf_dir = Path(options["pdf_dir"]) if options["pdf_dir"] else None
+        if pdf_dir is not None:
+            _check_targets(files, pdf_dir)
+        bad = []
+        for path in map(Path, files):
+            name = str(path)  # how the engine names the file in its problems, so every line agrees
+            document, checklist, check, problems, warnings = self._check(path, options)
+            lang = options["lang"] or document.language or "de"
+            if checklist is not None and lang not in checklist.languages:
+                problems.append(f"checklist '{checklist.id}' has no language '{lang}'")
+            if problems or checklist is None or check is None:
+                for problem in problems:
+                    self.stderr.write(problem if problem.startswith(f"{name}: ") else f"{name}: {problem}")
+                bad.append(name)
+                continue
+            for warning in warnings:
+                self.stderr.write(f"{name}: warning: {warning}")
+            data = score(checklist, check.answers).to_dict(lang, document.business_name, document.website)
+            line = f"{name}: {_one_line(data, lang)}"
+            if pdf_dir is not None:
+                target = pdf_dir / _pdf_name(name)
+                _, _, content = render_pdf(data, generated_on=timezone.localdate())
+                try:
+                    target.write_bytes(content)
+                except OSError as exc:
+                    self.stderr.write(f"{name}: cannot write {target}: {exc.strerror or exc}")
+                    bad.append(name)
+                    continue
+                line += f" · PDF: {target}"
+            self.stdout.write(line)
+        if bad:
+            raise CommandError(f"{len(bad)} of {len(files)} files not scored: {', '.join(bad)}", returncode=BAD_INPUT)
+
+    def _check(
+        self, path: Path, options: dict[str, Any]
+    ) -> tuple[AnswersDocument, Checklist | None, AnswerCheck | None, list[str], list[str]]:
+        """The document, its checklist and checked answers, every problem, and the warnings."""
+        document, exported = read_document(path)
+        problems = list(document.problems)
+
+        checklist = None
+        checklist_id = options["checklist"] or document.checklist
+        available = [c.id for c in registry.all_checklists()]
+        if checklist_id is None and len(available) == 1:
+            checklist_id = available[0]
+        if checklist_id is None:
+            problems.append(f"say which checklist with --checklist or 'checklist:' (available: {', '.join(available)})")
+        else:
+            try:
+                checklist = registry.get(checklist_id)
+            except KeyError:
+                problems.append(f"unknown checklist '{checklist_id}' (available: {', '.join(available) or 'none'})")
+
+        check = None
+        warnings: list[str] = []
+        if checklist is not None and document.answers is not None:
+            check = check_answers(checklist, document.answers)
+            problems += [f"answers: {p}" for p in check.problems]
+            warnings += check.warnings
+        if checklist is not None and exported.get("checklist_hash") not in (None, checklist.content_hash):
+            warnings.append(
+                f"the file was exported with checklist version {exported.get('checklist_version', '?')}; "
+                f"it is scored with version {checklist.version}"
+            )
+        return document, checklist, check, problems, warnings
+
+
+def read_document(path: Path) -> tuple[AnswersDocument, dict[str, Any]]:
+    """An answers file read by the engine, or an exported assessment (it has `format`) read as the
+    answers file it contains, together with the whole export."""
+    data = _peek(path)
+    if not (isinstance(data, dict) and "format" in data):
+        return read_answers_file(path), {}
+    answers_part, problems = split_export(data)
+    # Handed back to the engine as text, so the answers-file part is checked exactly like a plain
+    # answers file; what safe_load read, safe_dump writes back unchanged.
+    document = parse_answers(yaml.safe_dump(answers_part, allow_unicode=True), str(path))
+    document.problems[:0] = [f"{path}: {p}" for p in problems]
+    return document, data
+
+
+def _peek(path: Path) -> object:
+    """The parsed file, or None whenever the engine's own reading will report why it is unreadable."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            return None
+    data, errors = parse_yaml(text, str(path))
+    return None if errors else data
+
+
+def _pdf_name(name: str) -> str:
+    return Path(name).stem + ".pdf"
+
+
+def _check_targets(files: list[str], pdf_dir: Path) -> None:
+    """Refuse before writing anything if two answers files would write the same PDF."""
+    by_target: dict[str, list[str]] = {}
+    for name in files:
+        by_target.setdefault(_pdf_name(name), []).append(name)
+    clashes = [" and ".join(names) for names in by_target.values() if len(names) > 1]
+    if clashes:
+        raise CommandError(
+            f"these files would write the same PDF in {pdf_dir}: {'; '.join(clashes)}; rename one of each",
+            returncode=BAD_INPUT,
+        )
+    try:
+        pdf_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CommandError(f"cannot create {pdf_dir}: {exc.strerror or exc}", returncode=BAD_INPUT) from exc
+
+
+def _one_line(data: dict[str, Any], lang: str) -> str:
+    kinds = [finding_kind(f) for f in data["findings"]]
+    return LINE[lang].format(
+        score=data["score"], band=data["band"]["label"], gaps=kinds.count("gap"), clarify=kinds.count("to_clarify")
+    )

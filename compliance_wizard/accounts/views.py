@@ -1,0 +1,84 @@
+"""Logging in and out, resetting and changing the password, accepting an invitation: Django's views, our pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+
+from compliance_wizard.workspace.models import Consultant
+
+from . import throttle
+from .emails import link_validity
+from .forms import LoginForm
+
+
+def home_for(user) -> str:
+    """Where a login without a safe `next` leads."""
+    if Consultant.objects.filter(user=user).exists():
+        return reverse("workspace:home")
+    if user.is_staff:
+        return reverse("admin:index")
+    return reverse("start")
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+
+    def get_default_redirect_url(self) -> str:
+        return home_for(self.request.user)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, "throttled"):
+            response.status_code = 429
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # Messages live in a cookie, so this one survives the session that was just deleted.
+        messages.success(request, _("You have been logged out."))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    @property
+    def extra_email_context(self) -> dict[str, int]:
+        return link_validity()
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever could read the mail owns the account: a lock an attacker caused should not keep them out.
+        throttle.clear(self.user.get_username())
+        return response
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **link_validity()}
+
+
+class InvitationView(PasswordResetConfirmView):
+    """The invitee chooses a password with the link from the invitation, and is logged in straight away."""
+
+    template_name = "accounts/invitation_confirm.html"
+    post_reset_login = True
+    success_url = reverse_lazy("workspace:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Welcome! Your password is set and you are logged in."))
+        return response

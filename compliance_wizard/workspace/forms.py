@@ -1,0 +1,144 @@
+"""The workspace's forms. Every text has a length limit, checked here and not only in the browser."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from compliance_wizard.branding.colors import color_problem, normalize_hex
+from compliance_wizard.branding.logo import LogoError, reencode_logo
+from compliance_wizard.wizard.forms import clean_name, clean_website
+
+from .exchange import MAX_IMPORT_BYTES
+from .models import MAX_ADDRESS, MAX_COMMENT, MAX_INTRO, MAX_NAME, Client
+
+
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = ["name", "contact_person", "website", "notes"]
+        labels = {
+            "name": _("Business name"),
+            "contact_person": _("Contact person"),
+            "website": _("Website"),
+            "notes": _("Notes"),
+        }
+        help_texts = {
+            "name": _("Goes on the report and into the text templates."),
+            "website": _("For example www.example.de."),
+            "notes": _("Only you see these notes; they are not part of the report."),
+        }
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {"name": {"required": _("Please enter the business name.")}}
+
+    def clean_name(self) -> str:
+        name = clean_name(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError(_("Please enter the business name."))
+        return name
+
+    def clean_contact_person(self) -> str:
+        return clean_name(self.cleaned_data["contact_person"])
+
+    def clean_website(self) -> str:
+        return clean_website(self.cleaned_data["website"])
+
+
+class NewAssessmentForm(forms.Form):
+    checklist = forms.ChoiceField(label=_("Checklist"))
+    language = forms.ChoiceField(label=_("Language of the check and report"), choices=[("de", "Deutsch"), ("en", "English")])
+
+    def __init__(self, *args, checklists=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["checklist"].choices = [(c.id, c.title.get("de")) for c in checklists]
+
+
+class FindingNoteForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Your comment"),
+        required=False,
+        max_length=MAX_COMMENT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: discussed on 12 May, device swap ordered."),
+    )
+    responsible = forms.CharField(label=_("Responsible"), required=False, max_length=MAX_NAME)
+    due_date = forms.DateField(
+        label=_("Due by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={"invalid": _("Please enter a date such as 2026-05-12 or 12.05.2026.")},
+    )
+
+    def clean_responsible(self) -> str:
+        return clean_name(self.cleaned_data["responsible"])
+
+
+class BrandingForm(forms.Form):
+    display_name = forms.CharField(
+        label=_("Your name or your firm's name"),
+        max_length=MAX_NAME,
+        help_text=_("On the cover and in the footer of your clients' reports."),
+        error_messages={"required": _("Please enter the name your reports should carry.")},
+    )
+    address = forms.CharField(
+        label=_("Address"), required=False, max_length=MAX_ADDRESS, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    accent_color = forms.CharField(
+        label=_("Accent colour"),
+        required=False,
+        max_length=7,
+        help_text=_("A hex colour such as #0b5394. It must be dark enough for white text (contrast 4.5:1)."),
+    )
+    intro = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        max_length=MAX_INTRO,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("A few words to your client on the cover of the report."),
+    )
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG or JPEG, at most 2 MB. It is converted and shrunk to fit 800×400 pixels."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
+
+    def clean_display_name(self) -> str:
+        name = clean_name(self.cleaned_data["display_name"])
+        if not name:
+            raise forms.ValidationError(_("Please enter the name your reports should carry."))
+        return name
+
+    def clean_accent_color(self) -> str:
+        value = self.cleaned_data["accent_color"].strip()
+        if not value:
+            return ""
+        problem = color_problem(value)
+        if problem:
+            raise forms.ValidationError(problem)
+        return normalize_hex(value)
+
+    def clean_logo(self) -> bytes | None:
+        upload = self.cleaned_data.get("logo")
+        if not upload:
+            return None
+        try:
+            return reencode_logo(upload)
+        except LogoError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Assessment file (JSON or YAML)"),
+        help_text=_("A file exported from this tool, or an answers file as `manage.py assess` reads it. At most 1 MB."),
+    )
+
+    def clean_file(self) -> tuple[bytes, str]:
+        upload = self.cleaned_data["file"]
+        content = upload.read(MAX_IMPORT_BYTES + 1)
+        if len(content) > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(_("The file is larger than 1 MB."))
+        return content, upload.name or ""

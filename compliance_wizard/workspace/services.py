@@ -1,0 +1,158 @@
+"""Every write in the workspace goes through here: clients, assessments for them, notes, branding."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from compliance_wizard.assessments.models import Assessment
+from compliance_wizard.assessments.services import assessment_submit, draft_start
+from compliance_wizard.engine import Checklist, visible_steps
+from compliance_wizard.engine.answers import normalise
+from compliance_wizard.engine.progress import compare_results
+
+from .models import Client, Consultant, FindingNote
+
+
+def consultant_clients(consultant: Consultant, query: str = "", archived: bool = False) -> QuerySet[Client]:
+    clients = consultant.clients.filter(archived_at__isnull=not archived)
+    for word in query.split():
+        clients = clients.filter(
+            Q(name__icontains=word)
+            | Q(contact_person__icontains=word)
+            | Q(website__icontains=word)
+            | Q(notes__icontains=word)
+        )
+    return clients
+
+
+def client_save(client: Client) -> Client:
+    client.updated_at = timezone.now()
+    client.save()
+    return client
+
+
+def client_archive(client: Client, archived: bool) -> None:
+    client.archived_at = timezone.now() if archived else None
+    client_save(client)
+
+
+def client_delete(client: Client) -> None:
+    client.delete()  # assessments, their notes and cached reports go with it (on_delete=CASCADE)
+
+
+def expired_clients(now: datetime.datetime | None = None) -> QuerySet[Client]:
+    """Clients archived longer ago than RETENTION_ARCHIVED_CLIENT_DAYS: deleted with all their data."""
+    now = now or timezone.now()
+    return Client.objects.filter(
+        archived_at__lt=now - datetime.timedelta(days=settings.RETENTION_ARCHIVED_CLIENT_DAYS)
+    )
+
+
+def client_assessment_start(
+    client: Client, checklist: Checklist, language: str, repeat_of: Assessment | None = None
+) -> Assessment:
+    """A draft for the client. A repeat starts with the earlier answers, so only changes need entering."""
+    with transaction.atomic():
+        assessment = draft_start(checklist, language, client.name, client.website)
+        assessment.client = client
+        if repeat_of is not None:
+            assessment.previous = repeat_of
+            assessment.answers = carried_answers(checklist, repeat_of.answers)
+            assessment.current_step = checklist.steps[0].id
+        assessment.save()
+    return assessment
+
+
+def carried_answers(checklist: Checklist, answers: Mapping[str, str]) -> dict[str, str]:
+    """The earlier answers that still fit the (possibly changed) checklist; the rest will be asked again."""
+    carried = {}
+    for key, value in answers.items():
+        question = checklist.questions.get(key)
+        if question is not None and normalise(question, value) is not None:
+            carried[key] = value
+    shown = {q.id for _step, questions in visible_steps(checklist, carried) for q in questions}
+    return {k: v for k, v in carried.items() if k in shown}
+
+
+def comparison_base(assessment: Assessment) -> Assessment | None:
+    """The check this one is compared with: the one it repeats, else the client's last one before it."""
+    if assessment.client_id is None or not assessment.is_finished:
+        return None
+    if assessment.previous is not None and assessment.previous.is_finished:
+        return assessment.previous
+    return (
+        Assessment.objects.filter(
+            client_id=assessment.client_id,
+            checklist_id=assessment.checklist_id,
+            state=Assessment.State.FINISHED,
+            finished_at__lt=assessment.finished_at,
+        )
+        .order_by("-finished_at")
+        .first()
+    )
+
+
+def assessment_progress(assessment: Assessment, lang: str) -> dict | None:
+    base = comparison_base(assessment)
+    if base is None:
+        return None
+    date = timezone.localdate(base.finished_at).isoformat()
+    return compare_results(base.result_for(lang), assessment.result_for(lang), date)
+
+
+def finding_note_save(
+    assessment: Assessment, requirement_id: str, comment: str, due_date: datetime.date | None, responsible: str
+) -> FindingNote | None:
+    """Create, change or (when everything is cleared) remove the note on one finding."""
+    note, _created = FindingNote.objects.get_or_create(assessment=assessment, requirement_id=requirement_id)
+    note.comment = comment.strip()
+    note.due_date = due_date
+    note.responsible = responsible.strip()
+    if note.is_empty:
+        note.delete()
+        return None
+    note.updated_at = timezone.now()
+    note.save()
+    return note
+
+
+def notes_by_requirement(assessment: Assessment) -> dict[str, dict]:
+    return {
+        n.requirement_id: {"comment": n.comment, "due_date": n.due_date, "responsible": n.responsible}
+        for n in assessment.finding_notes.all()
+    }
+
+
+@transaction.atomic
+def assessment_import(client: Client, checklist: Checklist, document) -> Assessment:  # type: ignore[no-untyped-def]
+    """A finished assessment from an import file; its result is scored anew, never taken from the file."""
+    assessment = draft_start(checklist, document.language or checklist.languages[0], client.name, client.website)
+    assessment.client = client
+    if document.business_name:
+        assessment.business_name = document.business_name
+    if document.website:
+        assessment.website = document.website
+    assessment.save()
+    assessment = assessment_submit(assessment.token, checklist, document.answers)
+    for comment in document.comments:
+        finding_note_save(
+            assessment, comment["requirement"], comment.get("comment", ""), comment.get("due_date"),
+            comment.get("responsible", ""),
+        )
+    return assessment
+
+
+def branding_save(consultant: Consultant, fields: Mapping[str, str], logo: bytes | None, remove_logo: bool) -> None:
+    for name in ("display_name", "address", "accent_color", "intro"):
+        setattr(consultant, name, fields[name])
+    if logo is not None:
+        consultant.logo = logo
+    elif remove_logo:
+        consultant.logo = None
+    consultant.save()

@@ -1,0 +1,1 @@
+"""The consultant's pages: clients, their assessments, branding and downloads."""

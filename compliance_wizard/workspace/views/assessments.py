@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from compliance_wizard.assessments.models import Assessment
+from compliance_wizard.assessments.services import assessment_delete
+from compliance_wizard.catalog import registry
+from compliance_wizard.engine.texts import SEVERITY_LABELS
+from compliance_wizard.report.sections import OPEN, finding_rows
+
+from ..access import consultant_required, own_assessment, own_client
+from ..forms import FindingNoteForm, NewAssessmentForm
+from ..services import assessment_progress, client_assessment_start, finding_note_save
+
+
+@require_POST
+@consultant_required
+def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
+    client = own_client(request, pk)
+    form = NewAssessmentForm(request.POST, checklists=registry.all_checklists())
+    if not form.is_valid():
+        messages.error(request, _("Please choose a checklist and a language."))
+        return redirect("workspace:client", pk=client.pk)
+    checklist = registry.get(form.cleaned_data["checklist"])
+    assessment = client_assessment_start(client, checklist, form.cleaned_data["language"])
+    messages.success(request, _("The check is ready: fill it in now or send the link to your client."))
+    return redirect("workspace:assessment", pk=assessment.pk)
+
+
+@require_POST
+@consultant_required
+def assessment_repeat(request: HttpRequest, pk: int) -> HttpResponse:
+    earlier = own_assessment(request, pk)
+    try:
+        checklist = registry.get(earlier.checklist_id)
+    except KeyError:
+        messages.error(request, _("This checklist is no longer offered, so the check cannot be repeated."))
+        return redirect("workspace:assessment", pk=earlier.pk)
+    assessment = client_assessment_start(earlier.client, checklist, earlier.language, repeat_of=earlier)
+    messages.success(
+        request, _("The repeat check starts with the earlier answers: change what is different today.")
+    )
+    return redirect("workspace:assessment", pk=assessment.pk)
+
+
+@consultant_required
+def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = own_assessment(request, pk)
+    if not assessment.is_finished:
+        return _draft_page(request, assessment)
+    return _result_page(request, assessment)
+
+
+def _draft_page(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+    link = request.build_absolute_uri(reverse("wizard:draft", kwargs={"token": assessment.token}))
+    return render(
+        request,
+        "workspace/assessment_draft.html",
+        {"assessment": assessment, "client": assessment.client, "link": link, "answered": len(assessment.answers)},
+    )
+
+
+def _result_page(request: HttpRequest, assessment: Assessment, forms: dict | None = None) -> HttpResponse:
+    lang = assessment.language
+    data = assessment.result_for(lang)
+    rows = finding_rows(data)
+    notes = {n.requirement_id: n for n in assessment.finding_notes.all()}
+    forms = forms or {}
+    for row in rows:
+        note = notes.get(row["id"])
+        initial = {"comment": note.comment, "responsible": note.responsible, "due_date": note.due_date} if note else {}
+        row["note"] = note
+        row["note_form"] = forms.get(row["id"]) or FindingNoteForm(initial=initial, prefix=f"note-{row['id']}")
+    open_rows = [r for r in rows if r["kind"] in OPEN]
+    groups = [
+        {"id": severity, "label": labels[lang], "findings": [r for r in open_rows if r["severity"] == severity]}
+        for severity, labels in SEVERITY_LABELS.items()
+        if any(r["severity"] == severity for r in open_rows)
+    ]
+    context = {
+        "assessment": assessment,
+        "client": assessment.client,
+        "data": data,
+        "groups": groups,
+        "notes": [r for r in rows if r["kind"] == "note"],
+        "met": [r for r in rows if r["kind"] == "met"],
+        "not_applicable": [r for r in rows if r["kind"] == "not_applicable"],
+        "open_count": len(open_rows),
+        "progress": assessment_progress(assessment, lang),
+        "finding_extra": "workspace/note_form.html",
+    }
+    return render(request, "workspace/assessment_result.html", context, status=400 if forms else 200)
+
+
+@require_POST
+@consultant_required
+def finding_note(request: HttpRequest, pk: int, requirement_id: str) -> HttpResponse:
+    assessment = own_assessment(request, pk)
+    if not assessment.is_finished:
+        raise Http404("not finished")
+    findings = {f["id"] for f in assessment.result_for(assessment.language)["findings"]}
+    if requirement_id not in findings:
+        raise Http404("no such finding")
+    form = FindingNoteForm(request.POST, prefix=f"note-{requirement_id}")
+    if not form.is_valid():
+        return _result_page(request, assessment, {requirement_id: form})
+    data = form.cleaned_data
+    finding_note_save(assessment, requirement_id, data["comment"], data["due_date"], data["responsible"])
+    messages.success(request, _("Comment saved."))
+    return redirect(reverse("workspace:assessment", kwargs={"pk": assessment.pk}) + f"#finding-{requirement_id}")
+
+
+@consultant_required
+def assessment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = own_assessment(request, pk)
+    client = assessment.client
+    if request.method == "POST":
+        assessment_delete(assessment)
+        messages.success(request, _("The check, its comments and its reports are deleted."))
+        return redirect("workspace:client", pk=client.pk)
+    return render(request, "workspace/assessment_delete.html", {"assessment": assessment, "client": client})

@@ -1,0 +1,104 @@
+"""What leaves the workspace as a file (reports, exports, a zip of reports) and what comes in (imports)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from compliance_wizard.assessments.models import Assessment
+from compliance_wizard.assessments.reports import report_pdf
+from compliance_wizard.catalog import registry
+
+from ..access import consultant_required, own_assessment, own_client
+from ..exchange import assessment_document, client_document, dump_document, parse_import
+from ..forms import ImportForm
+from ..services import assessment_import
+
+FORMATS = ("json", "yaml")
+MAX_ZIP_CLIENTS = 100
+
+
+def _download(filename: str, mimetype: str, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, content_type=mimetype)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _format(request: HttpRequest) -> str:
+    fmt = request.GET.get("format", "json")
+    if fmt not in FORMATS:
+        raise Http404("unknown format")
+    return fmt
+
+
+@consultant_required
+def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = own_assessment(request, pk)
+    if not assessment.is_finished:
+        raise Http404("not finished")
+    lang = request.GET.get("lang", assessment.language)
+    if lang not in (assessment.result or {}):
+        lang = assessment.language
+    return _download(*report_pdf(assessment, lang))
+
+
+@consultant_required
+def assessment_export(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = own_assessment(request, pk)
+    return _download(*dump_document(assessment_document(assessment), _format(request)))
+
+
+@consultant_required
+def client_export(request: HttpRequest, pk: int) -> HttpResponse:
+    client = own_client(request, pk)
+    return _download(*dump_document(client_document(client), _format(request)))
+
+
+@consultant_required
+def client_import(request: HttpRequest, pk: int) -> HttpResponse:
+    client = own_client(request, pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        content, filename = form.cleaned_data["file"]
+        document = parse_import(content, filename)
+        problems = document.problems
+        if not problems:
+            assessment = assessment_import(client, registry.get(document.checklist_id), document)
+            messages.success(request, _("The check was imported and scored with the current checklist."))
+            for warning in document.warnings:
+                messages.warning(request, warning)
+            return redirect("workspace:assessment", pk=assessment.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "workspace/import.html", {"client": client, "form": form, "problems": problems}, status=status)
+
+
+@require_POST
+@consultant_required
+def reports_zip(request: HttpRequest) -> HttpResponse:
+    """The latest report of each chosen client in one zip, e.g. to hand out before a meeting."""
+    ids = [i for i in request.POST.getlist("client") if i.isdigit()][:MAX_ZIP_CLIENTS]
+    clients = request.consultant.clients.filter(pk__in=ids)  # type: ignore[attr-defined]
+    latest: dict[int, Assessment] = {}
+    finished = Assessment.objects.filter(client__in=clients, state=Assessment.State.FINISHED).order_by("finished_at")
+    for assessment in finished.select_related("client"):
+        latest[assessment.client_id] = assessment
+    if not latest:
+        messages.error(request, _("Please choose at least one client with a finished check."))
+        return redirect("workspace:home")
+    buffer = io.BytesIO()
+    names: set[str] = set()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for assessment in sorted(latest.values(), key=lambda a: a.client.name.lower()):
+            filename, _mimetype, content = report_pdf(assessment, assessment.language)
+            if filename in names:
+                filename = f"{assessment.pk}-{filename}"
+            names.add(filename)
+            archive.writestr(filename, content)
+    return _download("dsgvo-check-reports.zip", "application/zip", buffer.getvalue())
