@@ -5,6 +5,7 @@ from compliance_wizard.catalog import views
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("barrierefreiheit/", views.accessibility, name="accessibility"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("compliance_wizard.wizard.urls")),
     path("", include("compliance_wizard.assessments.urls")),

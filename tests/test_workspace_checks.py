@@ -12,8 +12,8 @@ from django.test import Client as Browser
 
 from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.workspace.models import FindingNote
-from tests.workspace import MODEL_BUSINESS, add_client, answers_of, finished_check, neglected_answers
 from tests.wizard import WizardRun
+from tests.workspace import MODEL_BUSINESS, add_client, answers_of, finished_check, neglected_answers
 
 
 @pytest.fixture
@@ -89,7 +89,10 @@ def test_a_repeat_starts_with_the_earlier_answers_and_shows_the_progress(logged_
     new = progress[progress.index("Neue Lücken") : progress.index("Weiterhin offen")]
     assert len(re.findall("<li>", closed)) == 2
     assert len(re.findall("<li>", new)) == 1
-    assert f"{first.score} → {repeat.score} (+{change}" in progress or f"{first.score} → {repeat.score} ({change}" in progress
+    assert (
+        f"{first.score} → {repeat.score} (+{change}" in progress
+        or f"{first.score} → {repeat.score} ({change}" in progress
+    )
 
     text = pdf_text(logged_in.get(f"/workspace/checks/{repeat.pk}/report.pdf").content)
     assert "Fortschritt" in text
@@ -197,7 +200,9 @@ def test_an_unreadable_accent_colour_is_refused(logged_in, dana):
 
 def test_export_and_import_through_the_web_give_the_same_check(logged_in, krause):
     check = finished_check(krause, neglected_answers())
-    FindingNote.objects.create(assessment=check, requirement_id="avv-whatsapp", comment="AVV bis Juni", responsible="JK")
+    FindingNote.objects.create(
+        assessment=check, requirement_id="avv-whatsapp", comment="AVV bis Juni", responsible="JK"
+    )
     for fmt in ("json", "yaml"):
         exported = logged_in.get(f"/workspace/checks/{check.pk}/export/?format={fmt}")
         assert exported.status_code == 200

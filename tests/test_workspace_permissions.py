@@ -36,7 +36,13 @@ ROUTES = [
     ("client delete form", "get", "/workspace/clients/{client}/delete/", None, 200),
     ("client export", "get", "/workspace/clients/{client}/export/?format=json", None, 200),
     ("client import form", "get", "/workspace/clients/{client}/import/", None, 200),
-    ("new check", "post", "/workspace/clients/{client}/checks/new/", {"checklist": "whatsapp-business", "language": "de"}, 302),
+    (
+        "new check",
+        "post",
+        "/workspace/clients/{client}/checks/new/",
+        {"checklist": "whatsapp-business", "language": "de"},
+        302,
+    ),
     ("draft check page", "get", "/workspace/checks/{draft}/", None, 200),
     ("finished check page", "get", "/workspace/checks/{finished}/", None, 200),
     ("repeat", "post", "/workspace/checks/{finished}/repeat/", {}, 302),
@@ -63,7 +69,9 @@ def _snapshot():
 
 @pytest.mark.parametrize(("name", "method", "path", "data", "owner_status"), ROUTES, ids=[r[0] for r in ROUTES])
 @pytest.mark.parametrize("persona", ["anonymous", "owner", "other consultant", "staff"])
-def test_only_the_owner_gets_anything(client, dana, bernd, staff_user, danas, persona, name, method, path, data, owner_status):
+def test_only_the_owner_gets_anything(
+    client, dana, bernd, staff_user, danas, persona, name, method, path, data, owner_status
+):
     url = path.format(**danas)
     before = _snapshot()
     if persona == "owner":
@@ -93,6 +101,7 @@ def test_an_id_that_exists_and_one_that_does_not_look_the_same(client, bernd, st
     existing = client.get(f"/workspace/checks/{danas['finished']}/")
     missing = client.get("/workspace/checks/999999/")
     assert existing.status_code == missing.status_code == 404
+
     # The pages differ only in the path they echo (the language switch returns to it) and the CSRF token.
     def comparable(response, path):
         page = response.content.decode().replace(path, "/PATH/")
@@ -128,4 +137,3 @@ def test_a_consultants_check_cannot_be_deleted_through_the_clients_link(client, 
     response = client.post(f"/result/{token}/delete/")
     assert response.status_code == 302
     assert Assessment.objects.filter(pk=danas["draft"]).exists()
-

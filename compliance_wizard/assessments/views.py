@@ -73,7 +73,9 @@ def delete(request: HttpRequest, token: str) -> HttpResponse:
     assessment = get_object_or_404(Assessment, token=token)
     if assessment.client_id is not None:
         # A consultant's check is theirs to keep or delete; the link only lets the client answer.
-        messages.info(request, _("This check was set up by your data protection consultant. Please ask them to delete it."))
+        messages.info(
+            request, _("This check was set up by your data protection consultant. Please ask them to delete it.")
+        )
         return redirect("wizard:draft", token=token)
     if request.method == "POST":
         assessment_delete(assessment)

@@ -1,3 +1,6 @@
+import datetime
+
+from django.conf import settings
 from django.shortcuts import render
 
 from . import registry
@@ -17,3 +20,20 @@ def start(request):
         for c in registry.all_checklists()
     ]
     return render(request, "catalog/start.html", {"checklists": checklists})
+
+
+# The day the statement below was last checked against the browser tests in tests/browser/.
+ACCESSIBILITY_REVIEWED = datetime.date(2026, 11, 23)
+
+
+def accessibility(request):
+    """The accessibility statement (Erklärung zur Barrierefreiheit) that BITV 2.0 asks of a public body.
+
+    Its wording lives in blocks of templates/catalog/accessibility.html, so that a chamber can
+    replace any part (its contact, its federal state's enforcement body) with a template of its own.
+    """
+    context = {
+        "contact_email": getattr(settings, "ACCESSIBILITY_CONTACT_EMAIL", ""),
+        "reviewed": ACCESSIBILITY_REVIEWED,
+    }
+    return render(request, "catalog/accessibility.html", context)

@@ -28,9 +28,7 @@ def _entry(finding: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def compare_results(
-    previous: Mapping[str, Any], current: Mapping[str, Any], previous_date: str = ""
-) -> dict[str, Any]:
+def compare_results(previous: Mapping[str, Any], current: Mapping[str, Any], previous_date: str = "") -> dict[str, Any]:
     """Progress from `previous` to `current`; titles and labels come from `current` where it has them.
 
     closed:     a gap before, not a gap now (met, not applicable, or no longer a requirement)

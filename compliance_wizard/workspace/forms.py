@@ -46,7 +46,9 @@ class ClientForm(forms.ModelForm):
 
 class NewAssessmentForm(forms.Form):
     checklist = forms.ChoiceField(label=_("Checklist"))
-    language = forms.ChoiceField(label=_("Language of the check and report"), choices=[("de", "Deutsch"), ("en", "English")])
+    language = forms.ChoiceField(
+        label=_("Language of the check and report"), choices=[("de", "Deutsch"), ("en", "English")]
+    )
 
     def __init__(self, *args, checklists=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -49,9 +49,7 @@ def client_delete(client: Client) -> None:
 def expired_clients(now: datetime.datetime | None = None) -> QuerySet[Client]:
     """Clients archived longer ago than RETENTION_ARCHIVED_CLIENT_DAYS: deleted with all their data."""
     now = now or timezone.now()
-    return Client.objects.filter(
-        archived_at__lt=now - datetime.timedelta(days=settings.RETENTION_ARCHIVED_CLIENT_DAYS)
-    )
+    return Client.objects.filter(archived_at__lt=now - datetime.timedelta(days=settings.RETENTION_ARCHIVED_CLIENT_DAYS))
 
 
 def client_assessment_start(
@@ -142,7 +140,10 @@ def assessment_import(client: Client, checklist: Checklist, document) -> Assessm
     assessment = assessment_submit(assessment.token, checklist, document.answers)
     for comment in document.comments:
         finding_note_save(
-            assessment, comment["requirement"], comment.get("comment", ""), comment.get("due_date"),
+            assessment,
+            comment["requirement"],
+            comment.get("comment", ""),
+            comment.get("due_date"),
             comment.get("responsible", ""),
         )
     return assessment

@@ -7,59 +7,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('assessments', '0001_initial'),
+        ("assessments", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Consultant',
+            name="Consultant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('display_name', models.CharField(blank=True, max_length=200)),
-                ('address', models.TextField(blank=True, max_length=500)),
-                ('logo', models.BinaryField(blank=True, null=True)),
-                ('accent_color', models.CharField(blank=True, max_length=7)),
-                ('intro', models.TextField(blank=True, max_length=2000)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='consultant', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("display_name", models.CharField(blank=True, max_length=200)),
+                ("address", models.TextField(blank=True, max_length=500)),
+                ("logo", models.BinaryField(blank=True, null=True)),
+                ("accent_color", models.CharField(blank=True, max_length=7)),
+                ("intro", models.TextField(blank=True, max_length=2000)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consultant",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Client',
+            name="Client",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('contact_person', models.CharField(blank=True, max_length=200)),
-                ('website', models.CharField(blank=True, max_length=300)),
-                ('notes', models.TextField(blank=True, max_length=5000)),
-                ('archived_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('consultant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clients', to='workspace.consultant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("contact_person", models.CharField(blank=True, max_length=200)),
+                ("website", models.CharField(blank=True, max_length=300)),
+                ("notes", models.TextField(blank=True, max_length=5000)),
+                ("archived_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "consultant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="clients", to="workspace.consultant"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'pk'],
-                'indexes': [models.Index(fields=['consultant', 'archived_at'], name='client_list')],
+                "ordering": ["name", "pk"],
+                "indexes": [models.Index(fields=["consultant", "archived_at"], name="client_list")],
             },
         ),
         migrations.CreateModel(
-            name='FindingNote',
+            name="FindingNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requirement_id', models.CharField(max_length=100)),
-                ('comment', models.TextField(blank=True, max_length=2000)),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('responsible', models.CharField(blank=True, max_length=200)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='finding_notes', to='assessments.assessment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("requirement_id", models.CharField(max_length=100)),
+                ("comment", models.TextField(blank=True, max_length=2000)),
+                ("due_date", models.DateField(blank=True, null=True)),
+                ("responsible", models.CharField(blank=True, max_length=200)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="finding_notes",
+                        to="assessments.assessment",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('assessment', 'requirement_id'), name='one_note_per_finding')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("assessment", "requirement_id"), name="one_note_per_finding")
+                ],
             },
         ),
     ]

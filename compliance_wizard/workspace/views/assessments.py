@@ -42,9 +42,7 @@ def assessment_repeat(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("This checklist is no longer offered, so the check cannot be repeated."))
         return redirect("workspace:assessment", pk=earlier.pk)
     assessment = client_assessment_start(earlier.client, checklist, earlier.language, repeat_of=earlier)
-    messages.success(
-        request, _("The repeat check starts with the earlier answers: change what is different today.")
-    )
+    messages.success(request, _("The repeat check starts with the earlier answers: change what is different today."))
     return redirect("workspace:assessment", pk=assessment.pk)
 
 

@@ -88,7 +88,9 @@ def client_archive_view(request: HttpRequest, pk: int) -> HttpResponse:
     archive = request.POST.get("archived") == "1"
     client_archive(client, archive)
     if archive:
-        messages.success(request, _("“%(name)s” is archived. You find it under “Archived clients”.") % {"name": client.name})
+        messages.success(
+            request, _("“%(name)s” is archived. You find it under “Archived clients”.") % {"name": client.name}
+        )
     else:
         messages.success(request, _("“%(name)s” is active again.") % {"name": client.name})
     return redirect("workspace:client", pk=client.pk)
@@ -100,7 +102,9 @@ def client_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         name = client.name
         client_delete(client)
-        messages.success(request, _("“%(name)s” and all its checks, comments and reports are deleted.") % {"name": name})
+        messages.success(
+            request, _("“%(name)s” and all its checks, comments and reports are deleted.") % {"name": name}
+        )
         return redirect("workspace:home")
     return render(
         request, "workspace/client_delete.html", {"client": client, "assessment_count": client.assessments.count()}

@@ -76,7 +76,9 @@ def client_import(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.warning(request, warning)
             return redirect("workspace:assessment", pk=assessment.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "workspace/import.html", {"client": client, "form": form, "problems": problems}, status=status)
+    return render(
+        request, "workspace/import.html", {"client": client, "form": form, "problems": problems}, status=status
+    )
 
 
 @require_POST

@@ -36,5 +36,6 @@ class Command(BaseCommand):
             _total, deleted = expired_clients().delete()
         clients = deleted.get("workspace.Client", 0)
         self.stdout.write(
-            f"Deleted {drafts} draft(s), {finished} finished assessment(s) and {clients} archived client(s) ({periods})."
+            f"Deleted {drafts} draft(s), {finished} finished assessment(s) "
+            f"and {clients} archived client(s) ({periods})."
         )
