@@ -78,6 +78,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# Feedback address on the accessibility statement (Erklärung zur Barrierefreiheit).
+ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "")
+
 # Consultants log in; anonymous visitors never need to.
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "workspace:home"

@@ -1,0 +1,112 @@
+"""The consultant's pages meet the same bar as the public ones: axe finds nothing, on a desktop and on a
+phone nothing overflows and every control can be reached, error states included."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from compliance_wizard.workspace.models import Consultant, FindingNote
+from tests.workspace import add_client, finished_check, neglected_answers
+
+from .audit import Audit
+from .pages import horizontal_overflow, submit, unreachable_controls
+
+PASSWORD = "a-long-Passw0rd!"
+
+
+@pytest.fixture
+def danas_workspace(transactional_db):
+    """Dana with two clients: Krause repeated the check once, Yilmaz has a link he has not used yet."""
+    email = "dana@dsb-schulz.example"
+    user = get_user_model().objects.create_user(username=email, email=email, password=PASSWORD)
+    dana = Consultant.objects.create(user=user, display_name="Datenschutz Schulz", address="Hauptstraße 1")
+    krause = add_client(dana, "Malerbetrieb Krause", contact_person="Jens Krause", notes="Stammkunde seit 2019")
+    first = finished_check(krause, neglected_answers())
+    better = dict(first.answers, avv_whatsapp="yes", stop_process="no")
+    repeat = finished_check(krause, better, repeat_of=first)
+    FindingNote.objects.create(assessment=repeat, requirement_id="cloud-backup", comment="Backup bis Juni abschalten")
+    yilmaz = add_client(dana, "Elektro Yilmaz")
+    from compliance_wizard.catalog import registry
+    from compliance_wizard.workspace.services import client_assessment_start
+
+    draft = client_assessment_start(yilmaz, registry.get("whatsapp-business"), "de")
+    return {"user": user, "krause": krause, "repeat": repeat, "draft": draft}
+
+
+def _log_in(page, user) -> None:
+    page.goto("/accounts/login/")
+    page.locator("input[name=username]").fill(user.username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    submit(page, lambda: page.locator("input[name=password]").press("Enter"))
+    assert page.url.endswith("/workspace/")
+
+
+def _pages(data) -> list[tuple[str, str]]:
+    krause, repeat, draft = data["krause"].pk, data["repeat"].pk, data["draft"].pk
+    return [
+        ("dashboard", "/workspace/"),
+        ("archived clients", "/workspace/?archived=1"),
+        ("new client form", "/workspace/clients/new/"),
+        ("client page", f"/workspace/clients/{krause}/"),
+        ("client edit form", f"/workspace/clients/{krause}/edit/"),
+        ("client delete confirmation", f"/workspace/clients/{krause}/delete/"),
+        ("import form", f"/workspace/clients/{krause}/import/"),
+        ("check in progress", f"/workspace/checks/{draft}/"),
+        ("finished check with progress and notes", f"/workspace/checks/{repeat}/"),
+        ("check delete confirmation", f"/workspace/checks/{repeat}/delete/"),
+        ("branding", "/workspace/branding/"),
+        ("password change", "/accounts/password-change/"),
+    ]
+
+
+def test_every_workspace_page_passes_axe(page, danas_workspace):
+    _log_in(page, danas_workspace["user"])
+    audit = Audit()
+    for name, path in _pages(danas_workspace):
+        assert page.goto(path).status == 200, path
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        audit.check(name, page)
+    assert not audit.problems, audit.report()
+
+
+def test_error_states_of_workspace_forms_pass_axe(page, danas_workspace):
+    _log_in(page, danas_workspace["user"])
+    audit = Audit()
+
+    page.goto("/workspace/clients/new/")
+    submit(page, lambda: page.get_by_role("button", name="Speichern").click())
+    assert page.locator("#id_name_error").is_visible()
+    audit.check("new client without a name", page)
+
+    page.goto("/workspace/branding/")
+    page.locator("#id_accent_color").fill("#ffff00")
+    page.locator("#id_logo").set_input_files(
+        files=[{"name": "logo.svg", "mimeType": "image/svg+xml", "buffer": b"<svg><script>alert(1)</script></svg>"}]
+    )
+    submit(page, lambda: page.get_by_role("button", name="Speichern").click())
+    assert page.locator("#id_accent_color_error").is_visible() and page.locator("#id_logo_error").is_visible()
+    audit.check("branding with a bad colour and logo", page)
+
+    page.goto(f"/workspace/clients/{danas_workspace['krause'].pk}/import/")
+    page.locator("#id_file").set_input_files(
+        files=[{"name": "fremd.yaml", "mimeType": "application/yaml", "buffer": b"colour: blue\nanswers: 3\n"}]
+    )
+    submit(page, lambda: page.get_by_role("button", name="Importieren").click())
+    assert page.locator("#error-summary").is_visible()
+    audit.check("import with problems", page)
+    assert not audit.problems, audit.report()
+
+
+def test_on_a_phone_the_workspace_fits_and_every_control_can_be_reached(visits, danas_workspace):
+    page = visits.page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    _log_in(page, danas_workspace["user"])
+    found = []
+    for name, path in _pages(danas_workspace):
+        page.goto(path)
+        overflow = horizontal_overflow(page)
+        if overflow:
+            found.append(f"{name}: {overflow}px wider than the screen")
+        found += [f"{name}: {problem}" for problem in unreachable_controls(page)]
+    assert not found, "\n".join(found)
+
