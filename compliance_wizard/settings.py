@@ -26,11 +26,14 @@ INSTALLED_APPS = [
     "compliance_wizard.assessments",
     "compliance_wizard.accounts",
     "compliance_wizard.workspace",
+    "compliance_wizard.chambers",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before everything that builds URLs: it decides the chamber and the URL prefix of the request.
+    "compliance_wizard.chambers.middleware.ChamberMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -53,6 +56,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "compliance_wizard.chambers.public.chamber_context",
             ],
         },
     },
@@ -74,7 +78,7 @@ USE_I18N = True
 TIME_ZONE = "Europe/Berlin"
 USE_TZ = True
 
-STATIC_URL = "static/"
+STATIC_URL = "/static/"  # absolute: a chamber's /hwk/<slug>/ prefix must not apply to it
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("compliance_wizard.assessments.urls")),
     path("accounts/", include("compliance_wizard.accounts.urls")),
     path("workspace/", include("compliance_wizard.workspace.urls")),
+    path("", include("compliance_wizard.chambers.public_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from django.test import Client
@@ -11,8 +12,9 @@ from compliance_wizard.engine.conditions import as_option_id
 
 
 class WizardRun:
-    def __init__(self, client: Client, checklist_id: str, lang: str = "de") -> None:
+    def __init__(self, client: Client, checklist_id: str, lang: str = "de", prefix: str = "") -> None:
         self.client = client
+        self.prefix_path = prefix  # e.g. "/hwk/musterstadt" on a chamber's site
         self.checklist_id = checklist_id
         self.headers = {"HTTP_ACCEPT_LANGUAGE": lang}
         self.token = ""
@@ -26,10 +28,12 @@ class WizardRun:
 
     def start(self, business_name: str = "", website: str = ""):
         response = self.client.post(
-            f"/check/{self.checklist_id}/", {"business_name": business_name, "website": website}, **self.headers
+            f"{self.prefix_path}/check/{self.checklist_id}/",
+            {"business_name": business_name, "website": website},
+            **self.headers,
         )
         assert response.status_code == 302, response.content.decode()[:2000]
-        self.token = response["Location"].split("/")[2]
+        self.token = re.search(r"/draft/([^/]+)/", response["Location"]).group(1)
         return response
 
     @property
@@ -41,11 +45,11 @@ class WizardRun:
         return f"check-{self.token[:12]}"
 
     def step_url(self, step: str) -> str:
-        return f"/draft/{self.token}/{step}/"
+        return f"{self.prefix_path}/draft/{self.token}/{step}/"
 
     def current_step(self) -> str:
         """Where the resume link leads: the step the user was on."""
-        response = self.client.get(f"/draft/{self.token}/", **self.headers)
+        response = self.client.get(f"{self.prefix_path}/draft/{self.token}/", **self.headers)
         assert response.status_code == 302
         return response["Location"].rstrip("/").split("/")[-1]
 
@@ -73,7 +77,7 @@ class WizardRun:
                 errors = {f.name: f.errors for f in response.context["fields"] if f.errors}
                 raise AssertionError(f"step {step} not accepted: {errors}")
             assert response.status_code == 302, response.status_code
-            if response["Location"].startswith(("/result/", "/workspace/")):
+            if response["Location"].startswith(tuple(self.prefix_path + p for p in ("/result/", "/workspace/"))):
                 return self.client.get(response["Location"], **self.headers)
         raise AssertionError("the wizard did not finish")
 
@@ -83,6 +87,6 @@ class WizardRun:
             step = self.current_step()
             seen.append(step)
             response = self.post(step, answers)
-            if response["Location"].startswith("/result/"):
+            if response["Location"].startswith(self.prefix_path + "/result/"):
                 return seen
         raise AssertionError("the wizard did not finish")

@@ -39,15 +39,24 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # The owner: none for an anonymous visitor (the token is their only key), else a consultant's client.
+    # The owner: a consultant's client, or a chamber whose member took the check anonymously, or
+    # neither (an anonymous visitor). In every case the token is the member's only key.
     client = models.ForeignKey(
         "workspace.Client", null=True, blank=True, on_delete=models.CASCADE, related_name="assessments"
+    )
+    chamber = models.ForeignKey(
+        "chambers.Chamber", null=True, blank=True, on_delete=models.CASCADE, related_name="assessments"
     )
     # The assessment this one repeats, so the report can show what changed since.
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         indexes = [models.Index(fields=["state", "updated_at"], name="assessment_retention")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(client__isnull=True) | models.Q(chamber__isnull=True), name="at_most_one_owner"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.checklist_id} {self.state} #{self.pk}"
@@ -55,6 +64,10 @@ class Assessment(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state == self.State.FINISHED
+
+    def visible_at(self, chamber) -> bool:  # type: ignore[no-untyped-def]
+        """A chamber member's check opens only on that chamber's site, any other check only outside one."""
+        return self.chamber_id == (chamber.pk if chamber is not None else None)
 
     def belongs_to_consultant(self, user) -> bool:  # type: ignore[no-untyped-def]
         """True if `user` is the consultant whose client this check is for."""

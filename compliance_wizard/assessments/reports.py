@@ -10,12 +10,25 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from compliance_wizard.branding.brand import Brand
-from compliance_wizard.report.pdf import render_pdf
+
+# Rendered in a child process at a lower priority, a few at a time, so that wizard requests keep flowing.
+from compliance_wizard.report.isolated import render_pdf
 
 from .models import Assessment, ReportFile
 
 # Bump when the report layout changes, so cached PDFs are rendered again.
 RENDERER_VERSION = "2"
+
+
+def chamber_brand(assessment: Assessment) -> Brand:
+    """A chamber member's report carries the chamber's name, logo and colour on its cover."""
+    chamber = assessment.chamber
+    return Brand(
+        name=chamber.name,
+        address=chamber.address,
+        logo_png=bytes(chamber.logo) if chamber.logo else None,
+        accent_color=chamber.brand_color,
+    )
 
 
 def consultant_brand(assessment: Assessment) -> Brand | None:
@@ -33,7 +46,9 @@ def consultant_brand(assessment: Assessment) -> Brand | None:
 
 
 def report_extras(assessment: Assessment, lang: str) -> dict[str, Any]:
-    """Branding, progress since the last check and the consultant's notes: only for a client's check."""
+    """Branding, and for a consultant's client also the progress since the last check and the notes."""
+    if assessment.chamber_id is not None:
+        return {"brand": chamber_brand(assessment), "progress": None, "notes": {}}
     if assessment.client_id is None:
         return {}
     from compliance_wizard.workspace.services import assessment_progress, notes_by_requirement

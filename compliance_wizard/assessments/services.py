@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from compliance_wizard.chambers.models import Chamber, CheckStatistic
 from compliance_wizard.engine import Checklist, check_answers, score
 
 from .models import Assessment
@@ -23,8 +24,11 @@ class IncompleteAnswers(Exception):
         self.problems = problems
 
 
-def draft_start(checklist: Checklist, language: str, business_name: str = "", website: str = "") -> Assessment:
+def draft_start(
+    checklist: Checklist, language: str, business_name: str = "", website: str = "", chamber: Chamber | None = None
+) -> Assessment:
     return Assessment.objects.create(
+        chamber=chamber,
         checklist_id=checklist.id,
         checklist_version=checklist.version,
         content_hash=checklist.content_hash,
@@ -70,6 +74,15 @@ def assessment_submit(token: str, checklist: Checklist, answers: Mapping[str, st
     assessment.finished_at = now
     assessment.updated_at = now
     assessment.save()
+    if assessment.chamber_id is not None:
+        # The chamber's figures outlive the check: an anonymous row, counted only in groups of five.
+        CheckStatistic.objects.create(
+            chamber_id=assessment.chamber_id,
+            checklist_id=checklist.id,
+            month=timezone.localdate(now).replace(day=1),
+            band=result.band,
+            gaps=[f.requirement.id for f in result.open_findings if f.requirement.severity.value != "info"],
+        )
     return assessment
 
 

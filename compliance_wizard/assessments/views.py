@@ -18,8 +18,16 @@ from .reports import report_pdf
 from .services import assessment_delete
 
 
-def _finished(token: str) -> Assessment:
-    assessment = get_object_or_404(Assessment, token=token)
+def _assessment(request: HttpRequest, token: str) -> Assessment:
+    """The check behind a token, on the site it belongs to; anywhere else it does not exist."""
+    assessment = get_object_or_404(Assessment.objects.select_related("chamber"), token=token)
+    if not assessment.visible_at(getattr(request, "chamber", None)):
+        raise Http404("not on this site")
+    return assessment
+
+
+def _finished(request: HttpRequest, token: str) -> Assessment:
+    assessment = _assessment(request, token)
     if not assessment.is_finished:
         raise Http404("not finished")
     return assessment
@@ -32,7 +40,7 @@ def _language(request: HttpRequest, assessment: Assessment) -> str:
 
 @never_cache
 def result(request: HttpRequest, token: str) -> HttpResponse:
-    assessment = get_object_or_404(Assessment, token=token)
+    assessment = _assessment(request, token)
     if not assessment.is_finished:
         return redirect("wizard:draft", token=token)
     if assessment.belongs_to_consultant(request.user):
@@ -60,7 +68,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 def report(request: HttpRequest, token: str) -> HttpResponse:
-    assessment = _finished(token)
+    assessment = _finished(request, token)
     filename, mimetype, content = report_pdf(assessment, _language(request, assessment))
     response = HttpResponse(content, content_type=mimetype)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -70,7 +78,7 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, token: str) -> HttpResponse:
-    assessment = get_object_or_404(Assessment, token=token)
+    assessment = _assessment(request, token)
     if assessment.client_id is not None:
         # A consultant's check is theirs to keep or delete; the link only lets the client answer.
         messages.info(

@@ -7,6 +7,7 @@ from . import registry
 
 
 def start(request):
+    chamber = getattr(request, "chamber", None)
     checklists = [
         {
             "id": c.id,
@@ -18,6 +19,7 @@ def start(request):
             "questions": len(c.questions),
         }
         for c in registry.all_checklists()
+        if chamber is None or chamber.offers(c.id)
     ]
     return render(request, "catalog/start.html", {"checklists": checklists})
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,11 +27,15 @@ from .storage import DraftStorage
 
 @never_cache
 def start(request: HttpRequest, checklist_id: str) -> HttpResponse:
+    chamber = getattr(request, "chamber", None)
     checklist = registry.get_or_404(checklist_id)
+    if chamber is not None and not chamber.offers(checklist.id):
+        raise Http404("not offered by this chamber")
     lang = registry.language_for(checklist)
     form = StartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        assessment = draft_start(checklist, lang, form.cleaned_data["business_name"], form.cleaned_data["website"])
+        data = form.cleaned_data
+        assessment = draft_start(checklist, lang, data["business_name"], data["website"], chamber=chamber)
         return redirect("wizard:draft", token=assessment.token)
     context = {
         "checklist": checklist,
@@ -48,7 +52,9 @@ def start(request: HttpRequest, checklist_id: str) -> HttpResponse:
 
 @never_cache
 def draft(request: HttpRequest, token: str, step: str | None = None) -> HttpResponse:
-    assessment = get_object_or_404(Assessment, token=token)
+    assessment = get_object_or_404(Assessment.objects.select_related("chamber"), token=token)
+    if not assessment.visible_at(getattr(request, "chamber", None)):
+        raise Http404("not on this site")
     if assessment.is_finished:
         messages.info(request, _("This check is already finished. Here is its result."))
         return redirect(assessment.result_url(request.user))

@@ -1,0 +1,91 @@
+"""Adding a chamber is an administrator's job: slug, host name, branding and who its staff are."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from compliance_wizard.branding.colors import color_problem, normalize_hex
+from compliance_wizard.branding.logo import LogoError, reencode_logo
+from compliance_wizard.catalog import registry
+
+from .models import Chamber, ChamberStaff
+
+
+class ChamberForm(forms.ModelForm):
+    logo_upload = forms.FileField(
+        label=_("Logo"), required=False, help_text=_("PNG or JPEG, at most 2 MB; stored re-encoded as PNG.")
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
+    imprint_url = forms.URLField(label=_("Imprint (URL)"), required=False, assume_scheme="https")
+    privacy_url = forms.URLField(label=_("Privacy policy (URL)"), required=False, assume_scheme="https")
+    accessibility_url = forms.URLField(
+        label=_("Accessibility statement (URL)"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Empty: the statement of this installation."),
+    )
+    checklists = forms.MultipleChoiceField(
+        label=_("Checklists offered"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every checklist of this installation."),
+    )
+
+    class Meta:
+        model = Chamber
+        fields = [
+            "slug", "host", "name", "brand_color", "contact_name", "contact_email", "address",
+            "imprint_url", "privacy_url", "accessibility_url", "checklists",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["checklists"].choices = [(c.id, c.title.get("de")) for c in registry.all_checklists()]
+
+    def clean_host(self) -> str | None:
+        host = (self.cleaned_data.get("host") or "").strip().lower()
+        return host or None  # empty means "path only"; NULL keeps the unique constraint happy
+
+    def clean_brand_color(self) -> str:
+        value = self.cleaned_data["brand_color"].strip()
+        if value and (problem := color_problem(value)):
+            raise forms.ValidationError(problem)
+        return normalize_hex(value) if value else ""
+
+    def clean_logo_upload(self) -> bytes | None:
+        upload = self.cleaned_data.get("logo_upload")
+        if not upload:
+            return None
+        try:
+            return reencode_logo(upload)
+        except LogoError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def save(self, commit: bool = True) -> Chamber:
+        chamber = super().save(commit=False)
+        if self.cleaned_data.get("logo_upload"):
+            chamber.logo = self.cleaned_data["logo_upload"]
+        elif self.cleaned_data.get("remove_logo"):
+            chamber.logo = None
+        if commit:
+            chamber.save()
+        return chamber
+
+
+class StaffInline(admin.TabularInline):
+    model = ChamberStaff
+    extra = 1
+    raw_id_fields = ("user",)
+    verbose_name = _("staff member")
+    verbose_name_plural = _("staff (may see the statistics and change the branding)")
+
+
+@admin.register(Chamber)
+class ChamberAdmin(admin.ModelAdmin):
+    form = ChamberForm
+    inlines = [StaffInline]
+    list_display = ("name", "slug", "host", "contact_email", "created_at")
+    search_fields = ("name", "slug", "host")
+    prepopulated_fields = {"slug": ("name",)}

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ChambersConfig(AppConfig):
+    name = "compliance_wizard.chambers"
+    label = "chambers"
+    verbose_name = "Chambers (hosting tenants)"
