@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from compliance_wizard.engine.texts import SEVERITY_LABELS
-from compliance_wizard.report.sections import OPEN, finding_rows
+from compliance_wizard.report.sections import finding_rows, page_sections
 
 from .models import Assessment
 from .reports import report_pdf
@@ -47,22 +46,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(assessment.result_url(request.user))
     lang = _language(request, assessment)
     data = assessment.result_for(lang)
-    rows = finding_rows(data)
-    open_rows = [r for r in rows if r["kind"] in OPEN]
-    groups = [
-        {"id": severity, "label": labels[lang], "findings": [r for r in open_rows if r["severity"] == severity]}
-        for severity, labels in SEVERITY_LABELS.items()
-        if any(r["severity"] == severity for r in open_rows)
-    ]
-    context = {
-        "assessment": assessment,
-        "data": data,
-        "groups": groups,
-        "notes": [r for r in rows if r["kind"] == "note"],
-        "met": [r for r in rows if r["kind"] == "met"],
-        "not_applicable": [r for r in rows if r["kind"] == "not_applicable"],
-        "open_count": len(open_rows),
-    }
+    context = {"assessment": assessment, "data": data, **page_sections(finding_rows(data), lang)}
     return render(request, "assessments/result.html", context)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from compliance_wizard.engine.texts import SEVERITY_LABELS
+
 OPEN = ("gap", "to_clarify")
 
 # A shape for every kind, so a summary reads the same in black and white.
@@ -35,3 +37,20 @@ def finding_rows(data: Mapping[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def page_sections(rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """The rows sorted into what a result page shows: open points by risk, notes, met, not applicable."""
+    open_rows = [r for r in rows if r["kind"] in OPEN]
+    groups = [
+        {"id": severity, "label": labels[lang], "findings": [r for r in open_rows if r["severity"] == severity]}
+        for severity, labels in SEVERITY_LABELS.items()
+        if any(r["severity"] == severity for r in open_rows)
+    ]
+    return {
+        "groups": groups,
+        "notes": [r for r in rows if r["kind"] == "note"],
+        "met": [r for r in rows if r["kind"] == "met"],
+        "not_applicable": [r for r in rows if r["kind"] == "not_applicable"],
+        "open_count": len(open_rows),
+    }

@@ -10,8 +10,7 @@ from django.views.decorators.http import require_POST
 from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.assessments.services import assessment_delete
 from compliance_wizard.catalog import registry
-from compliance_wizard.engine.texts import SEVERITY_LABELS
-from compliance_wizard.report.sections import OPEN, finding_rows
+from compliance_wizard.report.sections import finding_rows, page_sections
 
 from ..access import consultant_required, own_assessment, own_client
 from ..forms import FindingNoteForm, NewAssessmentForm
@@ -74,21 +73,11 @@ def _result_page(request: HttpRequest, assessment: Assessment, forms: dict | Non
         initial = {"comment": note.comment, "responsible": note.responsible, "due_date": note.due_date} if note else {}
         row["note"] = note
         row["note_form"] = forms.get(row["id"]) or FindingNoteForm(initial=initial, prefix=f"note-{row['id']}")
-    open_rows = [r for r in rows if r["kind"] in OPEN]
-    groups = [
-        {"id": severity, "label": labels[lang], "findings": [r for r in open_rows if r["severity"] == severity]}
-        for severity, labels in SEVERITY_LABELS.items()
-        if any(r["severity"] == severity for r in open_rows)
-    ]
     context = {
         "assessment": assessment,
         "client": assessment.client,
         "data": data,
-        "groups": groups,
-        "notes": [r for r in rows if r["kind"] == "note"],
-        "met": [r for r in rows if r["kind"] == "met"],
-        "not_applicable": [r for r in rows if r["kind"] == "not_applicable"],
-        "open_count": len(open_rows),
+        **page_sections(rows, lang),
         "progress": assessment_progress(assessment, lang),
         "finding_extra": "workspace/note_form.html",
     }
