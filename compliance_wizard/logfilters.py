@@ -10,8 +10,13 @@ TOKEN_PATH = re.compile(r"/(draft|result)/[A-Za-z0-9_-]{8,}")
 ACCOUNT_TOKEN_PATH = re.compile(r"/accounts/(reset|invite)/[A-Za-z0-9_-]+/[A-Za-z0-9_-]+")
 
 
+# Reminder pages carry the check's token or the token of a mailed confirm/cancel link.
+REMINDER_TOKEN_PATH = re.compile(r"/reminders/(check|confirm|cancel)/[A-Za-z0-9_-]{8,}")
+
+
 def redact(text: str) -> str:
-    return ACCOUNT_TOKEN_PATH.sub(r"/accounts/\1/[token]", TOKEN_PATH.sub(r"/\1/[token]", text))
+    text = REMINDER_TOKEN_PATH.sub(r"/reminders/\1/[token]", TOKEN_PATH.sub(r"/\1/[token]", text))
+    return ACCOUNT_TOKEN_PATH.sub(r"/accounts/\1/[token]", text)
 
 
 class RedactTokens(logging.Filter):

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("compliance_wizard.assessments.urls")),
     path("accounts/", include("compliance_wizard.accounts.urls")),
     path("workspace/", include("compliance_wizard.workspace.urls")),
+    path("chambers/", include("compliance_wizard.chambers.urls")),
+    path("reminders/", include("compliance_wizard.reminders.urls")),
     path("", include("compliance_wizard.chambers.public_urls")),
     path("admin/", admin.site.urls),
 ]

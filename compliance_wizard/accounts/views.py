@@ -8,6 +8,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 
+from compliance_wizard.chambers.models import ChamberStaff
 from compliance_wizard.workspace.models import Consultant
 
 from . import throttle
@@ -19,6 +20,8 @@ def home_for(user) -> str:
     """Where a login without a safe `next` leads."""
     if Consultant.objects.filter(user=user).exists():
         return reverse("workspace:home")
+    if ChamberStaff.objects.filter(user=user).exists():
+        return reverse("chambers:home")
     if user.is_staff:
         return reverse("admin:index")
     return reverse("start")
@@ -76,7 +79,9 @@ class InvitationView(PasswordResetConfirmView):
 
     template_name = "accounts/invitation_confirm.html"
     post_reset_login = True
-    success_url = reverse_lazy("workspace:home")
+
+    def get_success_url(self) -> str:
+        return home_for(self.user)
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from compliance_wizard.chambers.models import Chamber, CheckStatistic
 from compliance_wizard.engine import Checklist, check_answers, score
+from compliance_wizard.reminders.services import assessments_held
 
 from .models import Assessment
 
@@ -106,7 +107,7 @@ def expired_assessments(now: datetime | None = None) -> tuple[QuerySet[Assessmen
         state=Assessment.State.FINISHED,
         client__isnull=True,
         finished_at__lt=days_ago(settings.RETENTION_FINISHED_DAYS),
-    )
+    ).exclude(pk__in=assessments_held(now))  # a confirmed reminder still links to its result
     return drafts, finished
 
 

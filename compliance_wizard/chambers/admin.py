@@ -6,17 +6,15 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from compliance_wizard.branding.colors import color_problem, normalize_hex
-from compliance_wizard.branding.logo import LogoError, reencode_logo
+from compliance_wizard.branding.fields import AccentColorField, LogoField
 from compliance_wizard.catalog import registry
 
 from .models import Chamber, ChamberStaff
 
 
 class ChamberForm(forms.ModelForm):
-    logo_upload = forms.FileField(
-        label=_("Logo"), required=False, help_text=_("PNG or JPEG, at most 2 MB; stored re-encoded as PNG.")
-    )
+    logo_upload = LogoField()
+    brand_color = AccentColorField(label=_("Brand colour"))
     remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
     imprint_url = forms.URLField(label=_("Imprint (URL)"), required=False, assume_scheme="https")
     privacy_url = forms.URLField(label=_("Privacy policy (URL)"), required=False, assume_scheme="https")
@@ -47,21 +45,6 @@ class ChamberForm(forms.ModelForm):
     def clean_host(self) -> str | None:
         host = (self.cleaned_data.get("host") or "").strip().lower()
         return host or None  # empty means "path only"; NULL keeps the unique constraint happy
-
-    def clean_brand_color(self) -> str:
-        value = self.cleaned_data["brand_color"].strip()
-        if value and (problem := color_problem(value)):
-            raise forms.ValidationError(problem)
-        return normalize_hex(value) if value else ""
-
-    def clean_logo_upload(self) -> bytes | None:
-        upload = self.cleaned_data.get("logo_upload")
-        if not upload:
-            return None
-        try:
-            return reencode_logo(upload)
-        except LogoError as exc:
-            raise forms.ValidationError(str(exc)) from None
 
     def save(self, commit: bool = True) -> Chamber:
         chamber = super().save(commit=False)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from compliance_wizard.branding.colors import color_problem, normalize_hex
-from compliance_wizard.branding.logo import LogoError, reencode_logo
+from compliance_wizard.branding.fields import AccentColorField, LogoField
 from compliance_wizard.wizard.forms import clean_name, clean_website
 
 from .exchange import MAX_IMPORT_BYTES
@@ -86,12 +85,7 @@ class BrandingForm(forms.Form):
     address = forms.CharField(
         label=_("Address"), required=False, max_length=MAX_ADDRESS, widget=forms.Textarea(attrs={"rows": 3})
     )
-    accent_color = forms.CharField(
-        label=_("Accent colour"),
-        required=False,
-        max_length=7,
-        help_text=_("A hex colour such as #0b5394. It must be dark enough for white text (contrast 4.5:1)."),
-    )
+    accent_color = AccentColorField(label=_("Accent colour"))
     intro = forms.CharField(
         label=_("Introduction"),
         required=False,
@@ -99,12 +93,7 @@ class BrandingForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("A few words to your client on the cover of the report."),
     )
-    logo = forms.FileField(
-        label=_("Logo"),
-        required=False,
-        help_text=_("PNG or JPEG, at most 2 MB. It is converted and shrunk to fit 800×400 pixels."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
-    )
+    logo = LogoField()
     remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
 
     def clean_display_name(self) -> str:
@@ -112,24 +101,6 @@ class BrandingForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Please enter the name your reports should carry."))
         return name
-
-    def clean_accent_color(self) -> str:
-        value = self.cleaned_data["accent_color"].strip()
-        if not value:
-            return ""
-        problem = color_problem(value)
-        if problem:
-            raise forms.ValidationError(problem)
-        return normalize_hex(value)
-
-    def clean_logo(self) -> bytes | None:
-        upload = self.cleaned_data.get("logo")
-        if not upload:
-            return None
-        try:
-            return reencode_logo(upload)
-        except LogoError as exc:
-            raise forms.ValidationError(str(exc)) from None
 
 
 class ImportForm(forms.Form):

@@ -1,0 +1,135 @@
+"""The chamber staff's forms: which statistics to show, and how the chamber's member site looks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from compliance_wizard.branding.fields import AccentColorField, LogoField
+from compliance_wizard.wizard.forms import clean_name
+
+from .models import Chamber
+
+
+class StatisticsFilterForm(forms.Form):
+    """One checklist and one calendar year at a time; statistics.py says why nothing wider or overlapping."""
+
+    checklist = forms.ChoiceField(label=_("Checklist"))
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int)
+
+    def __init__(self, *args, checklists: Sequence[tuple[str, str]], years: Sequence[int], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["checklist"].choices = list(checklists)
+        self.fields["year"].choices = [(year, str(year)) for year in years]
+
+
+class HttpsURLField(forms.URLField):
+    """A web address that is sent encrypted; typed without a scheme it gets https://."""
+
+    default_error_messages = {
+        "invalid": _("Please enter a complete web address, for example https://www.hwk-musterstadt.de/impressum."),
+    }
+
+    def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(assume_scheme="https", max_length=200, required=False, **kwargs)
+
+    def validate(self, value: str) -> None:
+        super().validate(value)
+        if value and urlsplit(value).scheme != "https":
+            raise ValidationError(
+                _("Please enter an address that starts with https://; pages without encryption are not linked."),
+                code="insecure",
+            )
+
+
+class ChamberSettingsForm(forms.Form):
+    """What the chamber's staff set themselves. Slug and host name stay with the installation's admin."""
+
+    name = forms.CharField(
+        label=_("Name of the chamber"),
+        max_length=200,
+        help_text=_("Shown on every page of your members' check and on the cover of their reports."),
+        error_messages={"required": _("Please enter the chamber's name.")},
+    )
+    logo = LogoField()
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
+    brand_color = AccentColorField(label=_("Brand colour"))
+    contact_name = forms.CharField(
+        label=_("Contact person"),
+        required=False,
+        max_length=200,
+        help_text=_("Whom members can ask about the check."),
+    )
+    contact_email = forms.EmailField(
+        label=_("Contact e-mail address"),
+        required=False,
+        error_messages={"invalid": _("Please enter an e-mail address such as datenschutz@hwk-musterstadt.de.")},
+    )
+    address = forms.CharField(
+        label=_("Address"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    imprint_url = HttpsURLField(label=_("Address of your Impressum (legal notice)"))
+    privacy_url = HttpsURLField(label=_("Address of your privacy policy"))
+    accessibility_url = HttpsURLField(label=_("Address of your accessibility statement"))
+    checklists = forms.MultipleChoiceField(
+        label=_("Checklists your members can use"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("With every box ticked, checklists added to this installation later are offered as well."),
+        error_messages={"required": _("Please choose at least one checklist.")},
+    )
+
+    # The model fields this form writes; everything else (slug, host) is left as it is.
+    FIELDS = (
+        "name",
+        "brand_color",
+        "contact_name",
+        "contact_email",
+        "address",
+        "imprint_url",
+        "privacy_url",
+        "accessibility_url",
+        "checklists",
+    )
+
+    def __init__(self, *args, chamber: Chamber, checklists: Sequence[tuple[str, str]], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        offered = chamber.checklists or [checklist_id for checklist_id, _title in checklists]
+        initial = {name: getattr(chamber, name) for name in self.FIELDS} | {"checklists": offered}
+        super().__init__(*args, initial=initial, **kwargs)
+        self.fields["checklists"].choices = list(checklists)
+        self.chamber = chamber
+
+    def clean_name(self) -> str:
+        name = clean_name(self.cleaned_data["name"])
+        if not name:
+            raise ValidationError(_("Please enter the chamber's name."))
+        return name
+
+    def clean_contact_name(self) -> str:
+        return clean_name(self.cleaned_data["contact_name"])
+
+    def clean_address(self) -> str:
+        # Lines matter in an address; control characters other than the line break do not belong there.
+        lines = (clean_name(line) for line in self.cleaned_data["address"].splitlines())
+        return "\n".join(line for line in lines if line)
+
+    def clean_checklists(self) -> list[str]:
+        # Stored as the model reads it: an empty list is "every checklist", now and later.
+        chosen = set(self.cleaned_data["checklists"])
+        ids = [checklist_id for checklist_id, _title in self.fields["checklists"].choices]
+        return [] if chosen == set(ids) else [checklist_id for checklist_id in ids if checklist_id in chosen]
+
+    def save(self) -> Chamber:
+        chamber = self.chamber
+        for name in self.FIELDS:
+            setattr(chamber, name, self.cleaned_data[name])
+        if self.cleaned_data["logo"] is not None:
+            chamber.logo = self.cleaned_data["logo"]
+        elif self.cleaned_data["remove_logo"]:
+            chamber.logo = None
+        # Only these columns: an admin changing the host name meanwhile keeps their change.
+        chamber.save(update_fields=[*self.FIELDS, "logo"])
+        return chamber

@@ -1,0 +1,99 @@
+"""The two mails of a reminder, in the language the check was taken in, with links to the chamber's site."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMessage
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
+from django.utils import translation
+
+from compliance_wizard.catalog import registry
+from compliance_wizard.chambers.models import Chamber
+
+if TYPE_CHECKING:
+    from .models import Reminder
+
+LinkBuilder = Callable[..., str]
+
+
+def request_links(request: HttpRequest) -> LinkBuilder:
+    """Links on the site the member is on (the views only serve a check on its own chamber's site)."""
+    return lambda viewname, **kwargs: request.build_absolute_uri(reverse(viewname, kwargs=kwargs))
+
+
+def chamber_links(chamber: Chamber) -> LinkBuilder:
+    """Links for the cron job, which has no request: on the chamber's host, else under SITE_URL/hwk/<slug>/."""
+    site = getattr(settings, "SITE_URL", "")
+    if not site:
+        raise ImproperlyConfigured("SITE_URL must be set (e.g. https://dsgvo-check.example.org/) to mail reminders.")
+    root = f"{urlsplit(site).scheme}://{chamber.host}/" if chamber.host else f"{site.rstrip('/')}/hwk/{chamber.slug}/"
+
+    def link(viewname: str, **kwargs: str) -> str:
+        return root + reverse(viewname, kwargs=kwargs)[len(get_script_prefix()) :]
+
+    return link
+
+
+def _send(reminder: Reminder, name: str, context: dict) -> None:
+    assessment = reminder.assessment
+    chamber = assessment.chamber
+    with translation.override(assessment.language):
+        context = {
+            "chamber": chamber.name,
+            "title": assessment.result_for(assessment.language)["checklist"]["title"],
+            "months": reminder.months,
+            **context,
+        }
+        # A subject is one line: mail headers allow no line breaks.
+        subject = " ".join(render_to_string(f"reminders/{name}_subject.txt", context).split())
+        body = render_to_string(f"reminders/{name}_email.txt", context)
+    reply_to = [chamber.contact_email] if chamber.contact_email else None
+    EmailMessage(subject, body, None, [reminder.email], reply_to=reply_to).send()
+
+
+def send_confirmation(reminder: Reminder, token: str, link: LinkBuilder, valid_hours: int) -> None:
+    _send(
+        reminder,
+        "confirm",
+        {
+            "confirm_url": link("reminders:confirm", token=token),
+            "cancel_url": link("reminders:cancel", token=token),
+            "valid_hours": valid_hours,
+        },
+    )
+
+
+def send_reminder(reminder: Reminder, token: str, link: LinkBuilder, result_until: datetime) -> None:
+    assessment = reminder.assessment
+    if _still_offered(assessment.chamber, assessment.checklist_id):
+        start_url = link("wizard:start", checklist_id=assessment.checklist_id)
+    else:
+        start_url = link("start")
+    _send(
+        reminder,
+        "reminder",
+        {
+            "confirmed_at": reminder.confirmed_at,
+            "finished_at": assessment.finished_at,
+            "start_url": start_url,
+            "result_url": link("assessments:result", token=assessment.token),
+            "result_until": result_until,
+            "cancel_url": link("reminders:cancel", token=token),
+        },
+    )
+
+
+def _still_offered(chamber: Chamber, checklist_id: str) -> bool:
+    try:
+        registry.get(checklist_id)
+    except KeyError:
+        return False
+    return chamber.offers(checklist_id)

@@ -1,0 +1,150 @@
+"""The reminder pages: the request from the result page, and the confirm and cancel links of the mails.
+
+No GET changes anything: a mailed link opens a page with a button, so a mail scanner that follows
+links can neither give consent in the member's name nor revoke it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from compliance_wizard.assessments.models import Assessment
+
+from . import mails, services
+from .forms import ReminderForm
+from .models import Reminder
+from .templatetags.reminders import consent_context
+
+logger = logging.getLogger(__name__)
+
+
+def _on_this_site(request: HttpRequest, assessment: Assessment) -> bool:
+    return assessment.visible_at(getattr(request, "chamber", None))
+
+
+def _offered_check(request: HttpRequest, token: str) -> Assessment:
+    assessment = get_object_or_404(Assessment.objects.select_related("chamber"), token=token)
+    if not services.offered(assessment) or not _on_this_site(request, assessment):
+        raise Http404("no reminders for this check")
+    return assessment
+
+
+def _result_url(assessment: Assessment) -> str:
+    return reverse("assessments:result", kwargs={"token": assessment.token}) + "#reminder"
+
+
+def _title(assessment: Assessment) -> str:
+    return assessment.result_for(assessment.language)["checklist"]["title"]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_reminder(request: HttpRequest, token: str) -> HttpResponse:
+    assessment = _offered_check(request, token)
+    reminder = services.current(assessment)
+    if reminder is not None and reminder.is_confirmed:
+        if request.method == "POST":
+            messages.info(request, _("A reminder is already set for this check. To change it, cancel it first."))
+        return redirect(_result_url(assessment))
+    form = ReminderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            services.request_reminder(assessment, email, form.cleaned_data["months"], mails.request_links(request))
+        except services.TooManyMails:
+            form.add_error(
+                None, _("We have already sent several confirmation e-mails today. Please try again tomorrow.")
+            )
+        except services.AlreadySet:  # confirmed in another tab meanwhile
+            return redirect(_result_url(assessment))
+        except OSError as error:  # smtplib's errors are OSErrors too
+            logger.error("A reminder confirmation could not be sent (%s).", type(error).__name__)
+            form.add_error(None, _("The confirmation e-mail could not be sent. Please try again later."))
+        else:
+            messages.success(
+                request,
+                _("We have sent a confirmation link to %(email)s. The reminder is set once you click it.")
+                % {"email": email},
+            )
+            return redirect(_result_url(assessment))
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "reminder": reminder,
+        "consent": consent_context(assessment),
+        "title": _title(assessment),
+    }
+    return render(request, "reminders/request.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, token: str) -> HttpResponse:
+    """Cancel from the result page: as easy as the request was, one button."""
+    assessment = _offered_check(request, token)
+    reminder = Reminder.objects.filter(assessment=assessment).first()
+    if request.method == "POST":
+        if reminder is not None:
+            services.cancel(reminder)
+        messages.success(request, _("The reminder is cancelled and your e-mail address deleted."))
+        return redirect(_result_url(assessment))
+    if reminder is None:
+        return redirect(_result_url(assessment))
+    return render(request, "reminders/cancel.html", {"reminder": reminder, "back_url": _result_url(assessment)})
+
+
+def _linked(request: HttpRequest, token: str, expired_too: bool = False) -> Reminder | None:
+    reminder = services.find(token)
+    if reminder is None or not _on_this_site(request, reminder.assessment):
+        return None
+    if services.is_expired(reminder) and not expired_too:
+        return None
+    return reminder
+
+
+def _gone(request: HttpRequest) -> HttpResponse:
+    return render(request, "reminders/gone.html", status=404)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    reminder = _linked(request, token)
+    if reminder is None:
+        return _gone(request)
+    if request.method == "POST":
+        services.confirm(reminder)
+        return redirect(request.path)  # a reload then shows the set reminder, not a second form
+    context = {
+        "reminder": reminder,
+        "token": token,
+        "title": _title(reminder.assessment),
+        "consent": consent_context(reminder.assessment),
+    }
+    return render(request, "reminders/confirm.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    # An expired request may still be deleted at once rather than by the next cron run.
+    reminder = _linked(request, token, expired_too=True)
+    if reminder is None:
+        return _gone(request)
+    if request.method == "POST":
+        services.cancel(reminder)
+        return redirect("reminders:cancelled")
+    return render(request, "reminders/cancel.html", {"reminder": reminder})
+
+
+@never_cache
+def cancelled(request: HttpRequest) -> HttpResponse:
+    return render(request, "reminders/cancelled.html")
