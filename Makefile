@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean serve bench
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,17 @@ run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py validate_checklists
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+
+# The production stack on this machine: PostgreSQL (DATABASE_URL, created if missing), check --deploy,
+# collectstatic, migrate, then gunicorn on 127.0.0.1:8000 for a TLS proxy in front. README: Operations.
+serve: $(STAMP)
+	$(PY) deploy/serve.py
+
+# The benchmark (bench/README.md): the production stack on loopback, driven by its own load client; prints a
+# table and writes bench/results.json. SQLite by default; PostgreSQL with a database of its own, e.g.
+# DATABASE_URL=postgres://postgres@127.0.0.1:5432/compliance_bench (dropped and created again).
+bench: $(STAMP)
+	$(PY) -m bench.run
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -36,4 +36,16 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return split_list(os.environ.get(name, default))
+
+
+def env_required(name: str, why: str) -> str:
+    """A value without a safe default: start-up stops with a message that names the variable."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set {why}")
+    return value
+
+
+def split_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]

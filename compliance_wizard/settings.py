@@ -3,15 +3,32 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
-from compliance_wizard.env import env_bool, env_int, env_list, env_str
+from compliance_wizard.env import env_bool, env_int, env_list, env_required, env_str, split_list
+from compliance_wizard.security import content_security_policy, frame_ancestors
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# PRODUCTION=1 turns on HTTPS-only cookies, HSTS, the SSL redirect and hashed static files, and refuses to
+# start without the values that have no safe default. Without it (development, tests) nothing must be set.
+PRODUCTION = env_bool("PRODUCTION", False)
 DEBUG = env_bool("DEBUG", False)
-# Only the development default is built in; production must set SECRET_KEY.
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DEBUG must be off when PRODUCTION is set: its error pages show code and settings")
+if PRODUCTION:
+    SECRET_KEY = env_required("SECRET_KEY", "in production: a random string of 50 or more characters")
+    if len(SECRET_KEY) < 50:
+        raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long in production")
+    ALLOWED_HOSTS = split_list(env_required("ALLOWED_HOSTS", "in production: the site's host names, comma-separated"))
+    DATABASE_URL = env_required("DATABASE_URL", "in production, e.g. postgres://user:password@host:5432/name")
+else:
+    SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+# Forms posted from another origin (rarely needed: the site's own host names are always trusted).
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -20,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",  # its system checks catch a policy written for another django-csp version
     "compliance_wizard.catalog",
     "compliance_wizard.report",
     "compliance_wizard.wizard",
@@ -27,10 +45,17 @@ INSTALLED_APPS = [
     "compliance_wizard.accounts",
     "compliance_wizard.workspace",
     "compliance_wizard.chambers",
+    "compliance_wizard.reminders",
 ]
 
 MIDDLEWARE = [
+    # Outside everything that can answer on its own (the HTTPS redirect, WhiteNoise, the chamber lookup's 404,
+    # CSRF failures, error pages), so that every response carries these headers.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "compliance_wizard.security.ClientAddressMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Before everything that builds URLs: it decides the chamber and the URL prefix of the request.
     "compliance_wizard.chambers.middleware.ChamberMiddleware",
@@ -39,7 +64,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "compliance_wizard.urls"
@@ -63,10 +87,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=60,
-    )
+    # Health checks: a connection kept open across a database restart is replaced instead of failing a request.
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -80,7 +102,26 @@ USE_TZ = True
 
 STATIC_URL = "/static/"  # absolute: a chamber's /hwk/<slug>/ prefix must not apply to it
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Production serves what collectstatic wrote: compressed, content hashes in the names, cached for a year.
+    # Elsewhere WhiteNoise reads static/ directly, so development and tests need no collectstatic (a manifest
+    # storage would refuse every {% static %} without one).
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
+# The fonts are only read from disk by the PDF renderer: compressing them would cost collectstatic 20 s.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf"]
+
+# The public address of the installation, for links in mails sent by cron jobs (send_reminders).
+SITE_URL = env_str("SITE_URL", "")
 
 # Feedback address on the accessibility statement (Erklärung zur Barrierefreiheit).
 ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "")
@@ -137,8 +178,40 @@ RETENTION_ARCHIVED_CLIENT_DAYS = env_int("RETENTION_ARCHIVED_CLIENT_DAYS", 365)
 
 # A stale form (e.g. after a long break) gets a friendly page instead of Django's bare 403.
 CSRF_FAILURE_VIEW = "compliance_wizard.views.csrf_failure"
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_SAMESITE = "Lax"
+
+# -- HTTPS, cookies and security headers (every response: see the order of MIDDLEWARE) -------------------
+# TLS ends at the reverse proxy; gunicorn (deploy/gunicorn.conf.py) believes its X-Forwarded-Proto when the
+# request comes from one of TRUSTED_PROXIES, and ClientAddressMiddleware takes the client's address from
+# its X-Forwarded-For (the login throttle counts failures per address).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+if env_bool("TRUST_X_FORWARDED_PROTO", False):  # for other app servers: only if every request passes the proxy
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Preloading binds the whole domain and its subdomains to HTTPS for months: the domain owner's decision.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Tokens in paths are keys to people's answers: no other site may see them in a Referer.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# A chamber that embeds the wizard in its own site lists that site's origin here (comma-separated);
+# cross-site iframes do not get our SameSite=Lax cookies, so the wizard must be under the chamber's domain.
+# (Not named CSP_*: django-csp reads those names as settings of its version 3.)
+FRAME_ANCESTORS = frame_ancestors(env_str("CSP_FRAME_ANCESTORS", ""))
+CONTENT_SECURITY_POLICY = content_security_policy(FRAME_ANCESTORS)
+X_FRAME_OPTIONS = "DENY"
+if FRAME_ANCESTORS:
+    # X-Frame-Options cannot name the sites that may embed us (ALLOW-FROM is gone); frame-ancestors does.
+    MIDDLEWARE.remove("django.middleware.clickjacking.XFrameOptionsMiddleware")
+    SILENCED_SYSTEM_CHECKS.append("security.W002")
+
+SECURE_COOKIES = env_bool("SECURE_COOKIES", PRODUCTION)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Messages live in a cookie: the wizard needs no session, so an expired one loses nothing.
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"
 

@@ -79,7 +79,11 @@ def test_the_layout_check_does_notice_a_page_too_wide_and_a_covered_button(visit
         """() => {
           document.querySelector("main").insertAdjacentHTML("beforeend",
             '<pre>' + 'x'.repeat(200) + '</pre><button id="under">Covered</button>'
-            + '<div style="position: fixed; inset: 0; background: white"></div>');
+            );
+          // Through the CSSOM: the Content Security Policy refuses style attributes in markup.
+          const cover = document.createElement("div");
+          cover.style.cssText = "position: fixed; inset: 0; background: white";
+          document.querySelector("main").append(cover);
         }"""
     )
     layout = Layout(page)

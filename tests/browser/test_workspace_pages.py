@@ -109,4 +109,3 @@ def test_on_a_phone_the_workspace_fits_and_every_control_can_be_reached(visits, 
             found.append(f"{name}: {overflow}px wider than the screen")
         found += [f"{name}: {problem}" for problem in unreachable_controls(page)]
     assert not found, "\n".join(found)
-

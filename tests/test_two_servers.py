@@ -1,0 +1,105 @@
+"""Two app servers behind one reverse proxy share nothing but the database: a business owner's requests may
+land on either, one after the other, and the check still runs through to the right report.
+
+Both are real gunicorn processes with the production settings and deploy/gunicorn.conf.py, each with its
+own memory and its own in-process cache; the proxy is played by the test, which sends every request to the
+other server than the one before.
+"""
+
+import io
+import itertools
+import re
+
+import pypdf
+import pytest
+import yaml
+from django.db import connection
+
+from compliance_wizard.assessments.models import Assessment
+from compliance_wizard.engine.conditions import as_option_id
+from tests.appserver import AppServer, Visitor, collected_static, postgres_url, production_env
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two app servers need one database server: run with DATABASE_URL=postgres://postgres@127.0.0.1:5432/test",
+)
+
+CASES = yaml.safe_load((ROOT / "tests" / "cases" / "whatsapp-business.yaml").read_text(encoding="utf-8"))
+MODEL_BUSINESS = {question: str(as_option_id(answer)) for question, answer in CASES["bases"]["model_business"].items()}
+BUSINESS = "Malermeister Krause"
+
+
+@pytest.fixture
+def servers(transactional_db, tmp_path):
+    """Two servers on the test database; the data they write is committed, so this test and both see it."""
+    env = production_env(postgres_url(connection.settings_dict), collected_static())
+    pair = [AppServer("server-a", env, tmp_path), AppServer("server-b", env, tmp_path)]
+    try:
+        for server in pair:
+            server.start()
+        yield pair
+    finally:
+        for server in pair:
+            server.stop()
+        connection.close()  # the flush after the test must not wait for this connection
+
+
+def test_one_check_walked_across_two_servers_gets_the_right_report(servers):
+    krause = Visitor()
+    next_server = itertools.cycle(servers).__next__
+    served = []
+
+    def get(path):
+        response = krause.get(next_server(), path)
+        served.append((response.served_by, "GET", response.status))
+        return response
+
+    def post(path, form, page):
+        response = krause.post(next_server(), path, {"csrfmiddlewaretoken": page.csrf_token(), **form})
+        served.append((response.served_by, "POST", response.status))
+        assert response.status == 302, response.text[:2000]
+        return response
+
+    start = get("/check/whatsapp-business/")
+    assert start.status == 200
+    begun = post("/check/whatsapp-business/", {"business_name": BUSINESS, "website": ""}, start)
+    token = re.fullmatch(r"/draft/([^/]+)/", begun.location).group(1)
+    prefix = f"check-{token[:12]}"
+
+    location, steps = begun.location, []
+    while not location.startswith("/result/"):
+        resumed = get(location)  # the draft link leads to the step the check is on
+        if resumed.status == 302:
+            location = resumed.location
+            continue
+        assert resumed.status == 200
+        step = location.rstrip("/").rsplit("/", 1)[-1]
+        steps.append(step)
+        assert len(steps) < 20, steps
+        answers = {f"{step}-{question}": answer for question, answer in MODEL_BUSINESS.items()}
+        location = post(location, {f"{prefix}-current_step": step, **answers}, resumed).location
+    assert location == f"/result/{token}/"
+    assert len(steps) >= 4, steps
+
+    result = get(location)
+    assert result.status == 200
+    assert "Gut aufgestellt" in result.text and BUSINESS in result.text
+    assert "no-store" in result.headers["Cache-Control"]
+
+    report = get(f"/result/{token}/report.pdf")
+    assert report.status == 200
+    assert report.headers["Content-Type"] == "application/pdf"
+    assert "no-store" in report.headers["Cache-Control"]
+    reader = pypdf.PdfReader(io.BytesIO(report.body))
+    cover = "".join(reader.pages[0].extract_text().split())
+    assert BUSINESS.replace(" ", "") in cover and "100/100" in cover
+
+    # Every POST and page went to the server the previous request did not reach.
+    assert [name for name, _, _ in served] == [s.name for s, _ in zip(itertools.cycle(servers), served, strict=False)]
+    assert {name for name, method, _ in served if method == "POST"} == {"server-a", "server-b"}
+    assessment = Assessment.objects.get(token=token)
+    assert assessment.is_finished
+    assert assessment.result["de"]["score"] == 100
+    for server in servers:
+        assert "Traceback" not in server.tail(400), server.tail(400)
