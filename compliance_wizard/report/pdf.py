@@ -45,9 +45,23 @@ def render_pdf(
     with translation.override(str(data["language"])):
         context = report_context(data, generated_on, brand=brand, progress=progress, notes=notes)
         html = render_to_string(TEMPLATE, context)
-    document = weasyprint.HTML(string=html, base_url=PSEUDO_ORIGIN, url_fetcher=ReportFetcher())
+    document = weasyprint.HTML(string=html, base_url=PSEUDO_ORIGIN, url_fetcher=_fetcher())
     pdf = document.write_pdf(pdf_variant="pdf/ua-1")
     return report_filename(data, generated_on), CONTENT_TYPE, pdf
+
+
+_fetchers: dict[type[ReportFetcher], ReportFetcher] = {}
+
+
+def _fetcher() -> ReportFetcher:
+    """One fetcher per process: building one sets up urllib's handlers and an SSL context every time.
+
+    Looked up by the class currently named ReportFetcher, so that a subclass put in its place gets its own.
+    """
+    cls = ReportFetcher
+    if cls not in _fetchers:
+        _fetchers[cls] = cls()
+    return _fetchers[cls]
 
 
 def report_filename(data: Mapping[str, object], generated_on: datetime.date) -> str:

@@ -6,11 +6,15 @@ browser's back button and a reload show the saved answers instead of resubmittin
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
+from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from formtools.wizard.forms import ManagementForm
@@ -52,7 +56,7 @@ def start(request: HttpRequest, checklist_id: str) -> HttpResponse:
 
 @never_cache
 def draft(request: HttpRequest, token: str, step: str | None = None) -> HttpResponse:
-    assessment = get_object_or_404(Assessment.objects.select_related("chamber"), token=token)
+    assessment = _assessment_or_404(token)
     if not assessment.visible_at(getattr(request, "chamber", None)):
         raise Http404("not on this site")
     if assessment.is_finished:
@@ -63,6 +67,24 @@ def draft(request: HttpRequest, token: str, step: str | None = None) -> HttpResp
     except KeyError:
         return render(request, "wizard/unavailable.html", status=410)
     return _wizard_view(checklist)(request, assessment=assessment, step=step)
+
+
+@functools.cache
+def _by_token_sql(vendor: str) -> str:
+    sql, _params = Assessment.objects.filter(token="").query.sql_with_params()
+    return str(sql)
+
+
+def _assessment_or_404(token: str) -> Assessment:
+    """The assessment behind a token, looked up twice per wizard step (the post and the page it redirects to).
+
+    The ORM would build and compile the same SELECT on every request, which costs more than running it;
+    here it is compiled once per process and database.
+    """
+    found = list(Assessment.objects.raw(_by_token_sql(connection.vendor), [token]))
+    if not found:
+        raise Http404("no such check")
+    return found[0]
 
 
 _views: dict[tuple[str, str], object] = {}
@@ -211,6 +233,11 @@ class CheckWizard(WizardView):
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
+        # The same hidden input formtools' ManagementForm renders, without the four form templates it takes.
+        name = f"{self.prefix}-current_step"
+        context["wizard"]["management_form"] = format_html(
+            '<input type="hidden" name="{}" value="{}" id="id_{}">', name, self.steps.current, name
+        )
         lang = registry.language_for(self.checklist)
         step = next(s for s in self.checklist.steps if s.id == self.steps.current)
         questions = form.page_questions()

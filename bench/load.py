@@ -1,0 +1,225 @@
+"""What the benchmark's virtual people do, and how their timings are collected.
+
+Every behaviour runs until its `Window` closes. Only what starts after the window opened and ends before
+it closed is counted, so the warm-up at the start and the requests cut off at the end never count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import math
+import re
+import statistics
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+
+from bench.client import Browser, Response, UnexpectedResponse, answers_for, expect, page_form, progress
+
+CHECK_START = "/check/whatsapp-business/"
+REFERENCE_WIZARD = "/wizard/"
+REFERENCE_STEP = re.compile(r"<h1>Schritt (\d+) von (\d+)</h1>")
+
+
+@dataclass
+class Window:
+    """The measuring window: opens after `warmup` seconds, closes `seconds` later."""
+
+    warmup: float
+    seconds: float
+    opens: float = 0.0
+    closes: float = 0.0
+
+    def start(self) -> Window:
+        self.opens = time.perf_counter() + self.warmup
+        self.closes = self.opens + self.seconds
+        return self
+
+    @property
+    def over(self) -> bool:
+        return time.perf_counter() >= self.closes
+
+    def counts(self, started: float, ended: float) -> bool:
+        return started >= self.opens and ended <= self.closes
+
+
+@dataclass
+class Recorder:
+    window: Window
+    samples: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    examples: list[str] = field(default_factory=list)
+
+    def add(self, label: str, started: float, seconds: float) -> None:
+        if self.window.counts(started, started + seconds):
+            self.samples.setdefault(label, []).append(seconds)
+
+    def add_finished(self, label: str, started: float, seconds: float) -> None:
+        """For long operations (a report takes seconds): counted if it ends inside the window."""
+        if self.window.opens <= started + seconds <= self.window.closes:
+            self.samples.setdefault(label, []).append(seconds)
+
+    def error(self, label: str, problem: Exception) -> None:
+        self.errors[label] = self.errors.get(label, 0) + 1
+        if len(self.examples) < 5:
+            self.examples.append(f"{label}: {problem}")
+
+
+def summary(values: list[float], seconds: float | None = None) -> dict[str, float]:
+    """Count, rate per second of the window, and latency percentiles in milliseconds (nearest rank)."""
+    ordered = sorted(values)
+
+    def rank(q: float) -> float:
+        return ordered[max(0, math.ceil(q * len(ordered)) - 1)] * 1000 if ordered else float("nan")
+
+    out = {
+        "count": len(ordered),
+        "p50_ms": rank(0.50),
+        "p95_ms": rank(0.95),
+        "p99_ms": rank(0.99),
+        "max_ms": ordered[-1] * 1000 if ordered else float("nan"),
+        "mean_ms": statistics.fmean(ordered) * 1000 if ordered else float("nan"),
+    }
+    if seconds:
+        out["per_second"] = len(ordered) / seconds
+    return out
+
+
+async def follow(browser: Browser, response: Response, record: Callable[[Response], None]) -> tuple[str, Response]:
+    """Follow redirects like a browser; returns the final path and page."""
+    path = ""
+    while response.status == 302:
+        path = response.location
+        response = await browser.get(path)
+        record(response)
+    return path, expect(response, 200, f"GET {path}")
+
+
+# -- the real wizard --------------------------------------------------------------------------------------------
+
+
+async def start_check(browser: Browser, person: dict, record: Callable[[Response], None]) -> tuple[str, Response]:
+    """The start page, its form with business name and website, and the first step."""
+    page = expect(await browser.get(CHECK_START), 200, "start page")
+    record(page)
+    data = dict(page_form(page.text).hidden, business_name=person["name"], website=person["website"])
+    response = expect(await browser.post(CHECK_START, data), 302, "start form")
+    record(response)
+    return await follow(browser, response, record)
+
+
+async def wizard_steps(port: int, person: dict, rec: Recorder) -> None:
+    """Answer steps one after another; each timed from the POST to the next step's page (POST, redirect, GET).
+
+    The last step would submit the check: instead the person starts a new one there, so every timed
+    round trip is the same kind of work: validate a step, save the draft, show the next step.
+    """
+    browser = Browser(port)
+    while not rec.window.over:
+        try:
+            path, page = await start_check(browser, person, lambda r: None)
+            while not rec.window.over:
+                number, count = progress(page.text)
+                if number >= count:
+                    break
+                data = answers_for(page_form(page.text), person["answers"])
+                started = time.perf_counter()
+                post = expect(await browser.post(path, data), 302, f"POST step {number}")
+                if not post.location.startswith("/draft/"):
+                    raise UnexpectedResponse(f"step {number} led to {post.location}")
+                page = expect(await browser.get(post.location), 200, f"GET step {number + 1}")
+                rec.add("step", started, time.perf_counter() - started)
+                rec.add("step POST", started, post.seconds)
+                rec.add("step GET", started + post.seconds, page.seconds)
+                path = post.location
+        except (TimeoutError, UnexpectedResponse, OSError) as problem:
+            rec.error("step", problem)
+
+
+async def complete_checks(port: int, person: dict, rec: Recorder) -> None:
+    """From the check's start page to the result page, over and over; every request is timed too."""
+    browser = Browser(port)
+    while not rec.window.over:
+        started = time.perf_counter()
+        requests: list[Response] = []
+        try:
+            path, page = await start_check(browser, person, requests.append)
+            while True:
+                data = answers_for(page_form(page.text), person["answers"])
+                post = expect(await browser.post(path, data), 302, f"POST {path}")
+                requests.append(post)
+                path, page = await follow(browser, post, requests.append)
+                if path.startswith("/result/"):
+                    break
+        except (TimeoutError, UnexpectedResponse, OSError) as problem:
+            rec.error("check", problem)
+            continue
+        ended = time.perf_counter()
+        if rec.window.counts(started, ended):
+            rec.samples.setdefault("check", []).append(ended - started)
+            rec.samples.setdefault("request", []).extend(r.seconds for r in requests)
+
+
+# -- the bare formtools wizard ------------------------------------------------------------------------------------
+
+
+async def reference_steps(port: int, rec: Recorder) -> None:
+    """The reference: a GET starts afresh; steps 1 and 2 are posted, each answered with the next step's page."""
+    browser = Browser(port)
+    while not rec.window.over:
+        try:
+            page = expect(await browser.get(REFERENCE_WIZARD), 200, "reference wizard")
+            for number in (1, 2):
+                form = page_form(page.text)
+                data = dict(form.hidden, **{name: values[0] for name, values in form.radios.items()})
+                started = time.perf_counter()
+                page = expect(await browser.post(REFERENCE_WIZARD, data), 200, f"reference step {number}")
+                step = REFERENCE_STEP.search(page.text)
+                if not step or int(step[1]) != number + 1:
+                    raise UnexpectedResponse(f"reference step {number} did not lead to step {number + 1}")
+                rec.add("step", started, page.seconds)
+        except (TimeoutError, UnexpectedResponse, OSError) as problem:
+            rec.error("step", problem)
+
+
+# -- reports ----------------------------------------------------------------------------------------------------
+
+
+async def download(port: int, token: str) -> Response:
+    response = expect(await Browser(port).get(f"/result/{token}/report.pdf"), 200, "report")
+    if not response.body.startswith(b"%PDF") or response.header("content-type") != "application/pdf":
+        raise UnexpectedResponse("the report is not a PDF")
+    return response
+
+
+async def report_downloads(port: int, tokens: list[str], rec: Recorder) -> None:
+    """Download reports nobody has downloaded yet (each is rendered), one after another."""
+    while tokens and not rec.window.over:
+        started = time.perf_counter()
+        try:
+            response = await download(port, tokens.pop())
+        except (TimeoutError, UnexpectedResponse, OSError) as problem:
+            rec.error("render", problem)
+            continue
+        rec.add_finished("render", started, response.seconds)
+
+
+def pages(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+# -- running ----------------------------------------------------------------------------------------------------
+
+
+def measure(window: Window, behaviours: Iterable[Callable[[Recorder], Awaitable[None]]]) -> Recorder:
+    """Run the behaviours together for the window (plus its warm-up) and return what they recorded."""
+    rec = Recorder(window.start())
+
+    async def main() -> None:
+        await asyncio.gather(*(behaviour(rec) for behaviour in behaviours))
+
+    asyncio.run(main())
+    return rec

@@ -1,0 +1,541 @@
+"""`make bench`: start the production stack on loopback, drive it, print a table, write bench/results.json.
+
+    python -m bench.run [--smoke] [--out PATH]
+
+SQLite in a temporary folder by default; PostgreSQL when DATABASE_URL names a benchmark database
+(postgres://postgres@127.0.0.1:5432/compliance_bench; it is dropped and created again, and so is
+<name>_reference for the reference wizard). Every figure is measured next to its reference in the same
+run; bench/README.md says what each one means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bench import load
+from bench.servers import (
+    BENCH,
+    PYTHON,
+    ROOT,
+    ChildPeaks,
+    Databases,
+    Server,
+    app_env,
+    memory_kib,
+    migrate,
+    reference_env,
+    run,
+)
+
+APP = "compliance_wizard.wsgi:application"
+REFERENCE = "refsite.wsgi:application"
+WARM_UP = "compliance_wizard.report.warm.warm_up"
+RENDER_NICE = 5  # compliance_wizard.report.isolated.DEFAULT_NICE: the reference renders on the same terms
+
+
+@dataclass(frozen=True)
+class Plan:
+    workers: int  # per server; 0: gunicorn.conf.py's default, 2 x cores + 1
+    warmup: float  # seconds of load before each measuring window opens
+    wizard_users: int
+    wizard_window: float
+    wizard_rounds: int  # reference and app take turns (ABBA), so drift in the machine's load hits both
+    check_users: int
+    check_window: float
+    mixed_users: int
+    mixed_renderers: int
+    mixed_window: float
+    pdf_first: int
+    pdf_warm: int
+    cached: int
+    memory_renders: int
+    cli_runs: int
+    rules_runs: int
+    report: str = "worst"  # the report of phases 3, 4, 5 and 8 (6 always renders the typical one)
+
+
+PLANS = {
+    "full": Plan(0, 2, 16, 10, 2, 8, 15, 8, 2, 15, 3, 10, 100, 100, 3, 5),
+    # The same scenario with tiny numbers, for tests/test_bench_smoke.py.
+    "smoke": Plan(2, 0.3, 2, 1, 1, 2, 1.5, 2, 1, 1.5, 1, 1, 3, 2, 1, 1, report="typical"),
+}
+
+TARGETS = {
+    "wizard_ratio": ">= 1.0",
+    "wizard_p99_ms": "<= 60",
+    "pdf_ratio_per_page": "<= 1.3",
+    "pdf_first_vs_warm": "<= +20 %",
+    "cached_p50_ms": "<= 20",
+    "worker_peak_mib": "<= 150",
+    "worker_growth_mib": "none (< 1)",
+    "rules_ms": "<= 50",
+    "mixed_p99_ms": "< 100",
+}
+
+
+def scenario(env: dict[str, str], *args: str) -> object:
+    return json.loads(run([PYTHON, str(BENCH / "scenario.py"), *args], env))
+
+
+# -- phases -----------------------------------------------------------------------------------------------------
+
+
+def wizard_phase(app: Server, ref: Server, person: dict, plan: Plan) -> dict:
+    """1. Step round trips, 16 users: the real wizard against a bare formtools wizard, in turns."""
+    ours: dict[str, list[float]] = {}
+    theirs: dict[str, list[float]] = {}
+    errors = {"app": 0, "reference": 0}
+    examples: list[str] = []
+    cpu = {"app": 0.0, "reference": 0.0}
+    for round_ in range(plan.wizard_rounds):
+        for who in ("reference", "app") if round_ % 2 == 0 else ("app", "reference"):
+            window = load.Window(plan.warmup, plan.wizard_window)
+            server = app if who == "app" else ref
+            if who == "app":
+                behaviours = [lambda r: load.wizard_steps(app.port, person, r)] * plan.wizard_users
+            else:
+                behaviours = [lambda r: load.reference_steps(ref.port, r)] * plan.wizard_users
+            before = server.cpu_seconds()
+            rec = load.measure(window, behaviours)
+            # The whole run, warm-up included, against the steps counted in the window: an upper bound.
+            cpu[who] += (server.cpu_seconds() - before) * plan.wizard_window / (plan.wizard_window + plan.warmup)
+            target = ours if who == "app" else theirs
+            for label, values in rec.samples.items():
+                target.setdefault(label, []).extend(values)
+            errors[who] += sum(rec.errors.values())
+            examples += [f"{who}: {example}" for example in rec.examples[:2]]
+    seconds = plan.wizard_window * plan.wizard_rounds
+    app_steps = load.summary(ours.get("step", []), seconds)
+    ref_steps = load.summary(theirs.get("step", []), seconds)
+    return {
+        "users": plan.wizard_users,
+        "seconds_each": seconds,
+        "app": app_steps,
+        "app_post": load.summary(ours.get("step POST", []), seconds),
+        "app_get": load.summary(ours.get("step GET", []), seconds),
+        "reference": ref_steps,
+        "ratio": _ratio(app_steps.get("per_second"), ref_steps.get("per_second")),
+        # Server processor time per counted step (starting a check and the reference's reset included):
+        # steadier than steps/s on a shared machine, since it does not count time the server waited for a core.
+        "app_cpu_ms_per_step": 1000 * cpu["app"] / max(1, app_steps["count"]),
+        "reference_cpu_ms_per_step": 1000 * cpu["reference"] / max(1, ref_steps["count"]),
+        "errors": errors,
+        "error_examples": examples,
+    }
+
+
+def complete_check_phase(app: Server, person: dict, plan: Plan) -> dict:
+    """2. Whole checks, start page to result page, 8 users."""
+    window = load.Window(plan.warmup, plan.check_window)
+    rec = load.measure(window, [lambda r: load.complete_checks(app.port, person, r)] * plan.check_users)
+    return {
+        "users": plan.check_users,
+        "checks": load.summary(rec.samples.get("check", []), plan.check_window),
+        "requests": load.summary(rec.samples.get("request", []), plan.check_window),
+        "errors": sum(rec.errors.values()),
+        "error_examples": rec.examples,
+    }
+
+
+def mixed_phase(app: Server, person: dict, tokens: list[str], plan: Plan) -> dict:
+    """8. The wizard alone, then the same while reports are being rendered."""
+    alone = load.measure(
+        load.Window(plan.warmup, plan.mixed_window),
+        [lambda r: load.wizard_steps(app.port, person, r)] * plan.mixed_users,
+    )
+    behaviours = [lambda r: load.wizard_steps(app.port, person, r)] * plan.mixed_users
+    behaviours += [lambda r: load.report_downloads(app.port, tokens, r)] * plan.mixed_renderers
+    mixed = load.measure(load.Window(plan.warmup, plan.mixed_window), behaviours)
+    return {
+        "users": plan.mixed_users,
+        "renderers": plan.mixed_renderers,
+        "alone": load.summary(alone.samples.get("step", []), plan.mixed_window),
+        "with_reports": load.summary(mixed.samples.get("step", []), plan.mixed_window),
+        "renders": load.summary(mixed.samples.get("render", []), plan.mixed_window),
+        "tokens_left": len(tokens),
+        "errors": sum(alone.errors.values()) + sum(mixed.errors.values()),
+        "error_examples": alone.examples + mixed.examples,
+    }
+
+
+def cached_phase(app: Server, token: str, plan: Plan) -> dict:
+    """4. The same report downloaded again: from the cache."""
+
+    async def downloads() -> list[float]:
+        first = await load.download(app.port, token)  # rendered and stored
+        times = []
+        for _ in range(plan.cached):
+            again = await load.download(app.port, token)
+            if again.body != first.body:
+                raise SystemExit("the cached report differs from the first download")
+            times.append(again.seconds)
+        return times
+
+    return {"downloads": load.summary(asyncio.run(downloads()))}
+
+
+def pdf_phase(server: Server, cold: Server | None, tokens: list[str], plan: Plan) -> dict:
+    """3. The worst-case report: first from a fresh worker, then warm, in turns with plain WeasyPrint.
+
+    Each round replaces the worker (SIGHUP), downloads one report from the fresh worker, then warm ones,
+    each followed by the reference rendering, so that first and warm figures see the same machine.
+    `cold` is the same server without the warm-up at worker start: its first report, for comparison.
+    """
+    first, warm, reference, cold_first = [], [], [], []
+    response = None
+    with _reference_renderer() as renderer:
+        for round_ in range(plan.pdf_first):
+            server.fresh_workers()
+            first.append(asyncio.run(load.download(server.port, tokens.pop())).seconds)
+            for _ in range(len(range(round_, plan.pdf_warm, plan.pdf_first))):
+                response = asyncio.run(load.download(server.port, tokens.pop()))
+                warm.append(response.seconds)
+                reference.append(renderer())
+            if cold is not None:
+                cold.fresh_workers()
+                cold_first.append(asyncio.run(load.download(cold.port, tokens.pop())).seconds)
+    assert response is not None
+    ours = statistics.median(warm)
+    ref = statistics.median(r["seconds"] for r in reference)
+    pages, ref_pages = load.pages(response.body), reference[0]["pages"]
+    return {
+        "pages": pages,
+        "bytes": len(response.body),
+        "warm_median_s": ours,
+        "warm_s": warm,
+        "first_s": first,
+        "first_median_s": statistics.median(first),
+        "first_vs_warm": statistics.median(first) / ours - 1,
+        "first_without_warm_up_s": cold_first,
+        "first_without_warm_up_vs_warm": statistics.median(cold_first) / ours - 1 if cold_first else float("nan"),
+        "reference_pages": ref_pages,
+        "reference_s": [r["seconds"] for r in reference],
+        "reference_median_s": ref,
+        "ratio_per_page": (ours / pages) / (ref / ref_pages),
+        "ratio_whole": ours / ref,
+    }
+
+
+class _reference_renderer:
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        self.process = subprocess.Popen(  # noqa: S603 (our own script)
+            [PYTHON, str(BENCH / "pdf_reference.py")],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            preexec_fn=lambda: os.nice(RENDER_NICE),
+        )
+        self.process.stdout.readline()  # its warm-up rendering
+
+        def render() -> dict:
+            self.process.stdin.write("render\n")
+            self.process.stdin.flush()
+            return json.loads(self.process.stdout.readline())
+
+        return render
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+def memory_phase(server: Server, tokens: list[str], plan: Plan) -> dict:
+    """6. One worker renders report after report; its memory after the first, the middle and the last."""
+    (pid,) = server.worker_pids()
+    samples = {"after_warm_up": memory_kib(pid)}
+    marks = {"after_1": 1, "after_half": max(1, plan.memory_renders // 2), "after_all": plan.memory_renders}
+    seconds = []
+    children = ChildPeaks(pid)
+    children.start()
+    for n in range(1, plan.memory_renders + 1):
+        seconds.append(asyncio.run(load.download(server.port, tokens.pop())).seconds)
+        for mark in (mark for mark, after in marks.items() if after == n):
+            samples[mark] = memory_kib(pid)
+    renderer = children.stop()
+    if server.worker_pids() != [pid]:
+        raise SystemExit("the worker was replaced during the memory run")
+    mib = {key: {k: v / 1024 for k, v in value.items()} for key, value in samples.items()}
+    return {
+        "renders": plan.memory_renders,
+        "render_median_s": statistics.median(seconds),
+        "mib": mib,
+        "peak_mib": mib["after_all"]["VmHWM"],
+        "growth_mib": mib["after_all"]["VmRSS"] - mib["after_half"]["VmRSS"],
+        # Each report renders in a child forked from the worker (report/isolated.py): its peak, seen from outside.
+        "render_child_peak_mib": renderer["max_mib"],
+        "render_children_seen": renderer["children"],
+    }
+
+
+def _timed_process(args: list[str], env: dict[str, str], workdir: Path) -> tuple[float, float]:
+    """Wall seconds and peak memory (MiB) of one whole process."""
+    peak_file = workdir / "peak"
+    command = [PYTHON, str(BENCH / "peak.py"), *args[1:]]
+    started = time.perf_counter()
+    peak_env = dict(env, BENCH_PEAK_FILE=str(peak_file))
+    done = subprocess.run(command, env=peak_env, cwd=ROOT, capture_output=True, check=False)  # noqa: S603
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed: {done.stderr.decode()[-2000:]}")
+    return seconds, int(peak_file.read_text()) / 1024
+
+
+def cli_phase(env: dict[str, str], workdir: Path, plan: Plan) -> dict:
+    """5. `manage.py assess answers.yaml --pdf out.pdf` as a whole process, against Python starting Django."""
+    answers = workdir / f"{plan.report}.yaml"
+    scenario(env, "answers-file", plan.report, str(answers))
+    assess = [PYTHON, "manage.py", "assess", str(answers), "--pdf", str(workdir / f"{plan.report}.pdf")]
+    baseline = [PYTHON, "-c", "import django"]
+    runs = {"assess": [], "baseline": []}
+    for _ in range(plan.cli_runs):
+        runs["baseline"].append(_timed_process(baseline, env, workdir))
+        runs["assess"].append(_timed_process(assess, env, workdir))
+    out = {}
+    for name, values in runs.items():
+        out[name] = {"wall_s": statistics.median(v[0] for v in values), "peak_mib": max(v[1] for v in values)}
+    out["wall_ratio"] = out["assess"]["wall_s"] / out["baseline"]["wall_s"]
+    out["peak_ratio"] = out["assess"]["peak_mib"] / out["baseline"]["peak_mib"]
+    return out
+
+
+def rules_phase(env: dict[str, str], plan: Plan) -> dict:
+    """7. Loading and validating every rule file in a fresh process, as at start-up."""
+    import yaml
+
+    runs = [scenario(env, "rules") for _ in range(plan.rules_runs)]
+    return {
+        "median_ms": statistics.median(r["seconds"] for r in runs) * 1000,
+        "runs_ms": [r["seconds"] * 1000 for r in runs],
+        "files": runs[0]["files"],
+        "checklists": runs[0]["checklists"],
+        "errors": runs[0]["errors"],
+        "libyaml_available": bool(getattr(yaml, "__with_libyaml__", False)),
+    }
+
+
+# -- the run ----------------------------------------------------------------------------------------------------
+
+
+def machine(engine: str) -> dict:
+    import django
+    import weasyprint
+
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        model = next(
+            (line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if "model name" in line), ""
+        )
+    mem = Path("/proc/meminfo").read_text().split("\n")[0].split()[1] if Path("/proc/meminfo").exists() else "0"
+    git = ["git", "rev-parse", "--short", "HEAD"]
+    commit = subprocess.run(git, cwd=ROOT, capture_output=True, text=True, check=False).stdout  # noqa: S603
+    return {
+        "cpu": model,
+        "cores": len(os.sched_getaffinity(0)),
+        "memory_gib": round(int(mem) / 1024 / 1024, 1),
+        "system": platform.platform(),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "weasyprint": weasyprint.__version__,
+        "database": engine,
+        "commit": commit.strip(),
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def bench(plan: Plan, database_url: str | None, log=print) -> dict:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    phases: dict[str, float] = {}
+    say = log
+
+    def log(message: str) -> None:  # also notes when each phase began, for the time budget
+        phases[message] = round(time.perf_counter() - started, 1)
+        say(message)
+
+    databases = Databases.create(database_url)
+    servers: list[Server] = []
+    results: dict = {"plan": asdict(plan), "machine": machine(databases.engine)}
+    try:
+        log(f"databases: {databases.engine}; migrating")
+        migrate(databases)
+        env = app_env(databases, BENCH_WARM_UP=WARM_UP)
+        typical = scenario(env, "answers", "typical")
+        mixed_tokens = scenario(env, "finished", plan.report, str(max(4, int(plan.mixed_window * 2))))
+        pdf_tokens = scenario(env, "finished", plan.report, str(2 * plan.pdf_first + plan.pdf_warm + 1))
+        memory_tokens = scenario(env, "finished", "typical", str(plan.memory_renders))
+
+        log("starting the app and the reference wizard")
+        app = Server("app", APP, env, plan.workers).start(databases.workdir)
+        ref = Server("reference", REFERENCE, reference_env(databases), plan.workers).start(databases.workdir)
+        servers += [app, ref]
+        results["warm_up_s"] = [s for _, s in app.warm_lines()]
+        log("1. wizard step round trips")
+        results["wizard"] = wizard_phase(app, ref, typical, plan)
+        log("2. complete checks")
+        results["complete_check"] = complete_check_phase(app, typical, plan)
+        log("8. wizard while reports render")
+        results["mixed"] = mixed_phase(app, typical, mixed_tokens, plan)
+        log("4. cached report")
+        results["cached"] = cached_phase(app, pdf_tokens.pop(), plan)
+        ref.stop()
+        app.stop()
+
+        log(f"3. {plan.report} report; 6. memory of one worker")
+        single = Server("app-one-worker", APP, env, 1).start(databases.workdir)
+        cold = Server("app-without-warm-up", APP, app_env(databases), 1).start(databases.workdir)
+        servers += [single, cold]
+        results["pdf"] = pdf_phase(single, cold, pdf_tokens, plan)
+        cold.stop()
+        results["memory"] = memory_phase(single, memory_tokens, plan)
+        single.stop()
+
+        log("5. assess on the command line; 7. rule files")
+        results["cli"] = cli_phase(env, databases.workdir, plan)
+        results["rules"] = rules_phase(env, plan)
+        results["server_errors"] = {s.name: s.errors() for s in servers}
+    finally:
+        for server in servers:
+            server.stop()
+        if databases.engine == "sqlite":
+            databases.drop()
+    results["machine"]["load_average_at_end"] = os.getloadavg()
+    results["seconds"] = time.perf_counter() - started
+    results["phase_started_at_s"] = phases
+    results["targets"] = verdicts(results)
+    return results
+
+
+def _ratio(a: float | None, b: float | None) -> float:
+    return a / b if a and b else float("nan")
+
+
+def verdicts(r: dict) -> dict[str, dict]:
+    figures = {
+        "wizard_ratio": (r["wizard"]["ratio"], lambda v: v >= 1.0),
+        "wizard_p99_ms": (r["wizard"]["app"]["p99_ms"], lambda v: v <= 60),
+        "pdf_ratio_per_page": (r["pdf"]["ratio_per_page"], lambda v: v <= 1.3),
+        "pdf_first_vs_warm": (r["pdf"]["first_vs_warm"], lambda v: v <= 0.2),
+        "cached_p50_ms": (r["cached"]["downloads"]["p50_ms"], lambda v: v <= 20),
+        "worker_peak_mib": (r["memory"]["peak_mib"], lambda v: v <= 150),
+        "worker_growth_mib": (r["memory"]["growth_mib"], lambda v: v < 1),
+        "rules_ms": (r["rules"]["median_ms"], lambda v: v <= 50),
+        "mixed_p99_ms": (r["mixed"]["with_reports"]["p99_ms"], lambda v: v < 100),
+    }
+    return {
+        name: {"value": value, "target": TARGETS[name], "met": bool(check(value))}
+        for name, (value, check) in figures.items()
+    }
+
+
+def table(r: dict) -> str:
+    w, c, p, m, x = r["wizard"], r["complete_check"], r["pdf"], r["memory"], r["mixed"]
+    t = r["targets"]
+
+    def mark(name: str) -> str:
+        return f"{t[name]['target']:>10}  {'met' if t[name]['met'] else 'NOT MET'}"
+
+    rows = [
+        (f"1 wizard step round trip, {w['users']} users", "", ""),
+        ("  app: steps/s", f"{w['app'].get('per_second', 0):.0f}", ""),
+        ("  reference (bare formtools): steps/s", f"{w['reference'].get('per_second', 0):.0f}", ""),
+        ("  ratio app / reference", f"{w['ratio']:.2f}", mark("wizard_ratio")),
+        ("  app p50 / p95 / p99 ms", _pcts(w["app"]), mark("wizard_p99_ms")),
+        ("  reference p50 / p95 / p99 ms", _pcts(w["reference"]), ""),
+        ("  app POST alone (302) p50 / p95 / p99 ms", _pcts(w["app_post"]), ""),
+        (
+            "  server CPU ms per step: app / reference",
+            f"{w['app_cpu_ms_per_step']:.1f} / {w['reference_cpu_ms_per_step']:.1f}",
+            "",
+        ),
+        (f"2 complete check, {c['users']} users: checks/s", f"{c['checks'].get('per_second', 0):.1f}", ""),
+        ("  p95 per request ms", f"{c['requests']['p95_ms']:.0f}", ""),
+        (f"3 {r['plan']['report']}-case report: pages", f"{p['pages']}", ""),
+        (
+            f"  warm median s (reference: {p['reference_pages']} pages)",
+            f"{p['warm_median_s']:.2f} ({p['reference_median_s']:.2f})",
+            "",
+        ),
+        (
+            "  ratio per page (whole document)",
+            f"{p['ratio_per_page']:.2f} ({p['ratio_whole']:.2f})",
+            mark("pdf_ratio_per_page"),
+        ),
+        ("  first from a fresh worker vs warm", f"{p['first_vs_warm']:+.0%}", mark("pdf_first_vs_warm")),
+        ("  the same without the warm-up at worker start", f"{p['first_without_warm_up_vs_warm']:+.0%}", ""),
+        ("4 cached report p50 ms", f"{r['cached']['downloads']['p50_ms']:.1f}", mark("cached_p50_ms")),
+        (
+            "5 assess --pdf: wall s / peak MiB",
+            f"{r['cli']['assess']['wall_s']:.2f} / {r['cli']['assess']['peak_mib']:.0f}",
+            "",
+        ),
+        (
+            "  python -c 'import django': wall s / peak MiB",
+            f"{r['cli']['baseline']['wall_s']:.2f} / {r['cli']['baseline']['peak_mib']:.0f}",
+            "",
+        ),
+        (f"6 one worker, {m['renders']} renders: peak MiB", f"{m['peak_mib']:.0f}", mark("worker_peak_mib")),
+        ("  peak of a render child (forked per report) MiB", f"{m['render_child_peak_mib']:.0f}", ""),
+        (
+            f"  growth from render {max(1, m['renders'] // 2)} to {m['renders']} MiB",
+            f"{m['growth_mib']:+.1f}",
+            mark("worker_growth_mib"),
+        ),
+        ("7 load + validate rule files ms", f"{r['rules']['median_ms']:.0f}", mark("rules_ms")),
+        (
+            f"8 wizard p99 ms, {x['users']} users: alone / while rendering",
+            f"{x['alone']['p99_ms']:.0f} / {x['with_reports']['p99_ms']:.0f}",
+            mark("mixed_p99_ms"),
+        ),
+        (
+            "  steps/s alone / while rendering",
+            f"{x['alone'].get('per_second', 0):.0f} / {x['with_reports'].get('per_second', 0):.0f}",
+            "",
+        ),
+        ("  reports finished meanwhile, p50 s", f"{x['renders']['count']}, {x['renders']['p50_ms'] / 1000:.1f}", ""),
+    ]
+    width = max(len(row[0]) for row in rows)
+    lines = [f"{name:<{width}}  {value:>14}  {verdict}".rstrip() for name, value, verdict in rows]
+    mach = r["machine"]
+    lines.append(
+        f"\n{mach['cpu']}, {mach['cores']} cores, {mach['database']}, Python {mach['python']}; "
+        f"load average {mach['load_average_at_start'][0]:.1f} at start, {mach['load_average_at_end'][0]:.1f} at end; "
+        f"{r['seconds']:.0f} s"
+    )
+    return "\n".join(lines)
+
+
+def _pcts(s: dict) -> str:
+    return f"{s['p50_ms']:.0f} / {s['p95_ms']:.0f} / {s['p99_ms']:.0f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "--smoke", action="store_true", help="the same scenario with tiny numbers (seconds, not minutes)"
+    )
+    parser.add_argument("--out", default=str(BENCH / "results.json"), help="where to write the results (JSON)")
+    args = parser.parse_args(argv)
+    results = bench(
+        PLANS["smoke" if args.smoke else "full"],
+        os.environ.get("DATABASE_URL"),
+        log=lambda m: print(m, file=sys.stderr, flush=True),
+    )
+    Path(args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(table(results))
+    print(f"\nwritten to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

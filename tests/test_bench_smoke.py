@@ -1,0 +1,81 @@
+"""`make bench` works: its whole scenario, run against gunicorn with tiny numbers.
+
+The figures themselves are not checked here (a shared machine makes timings meaningless in a test
+suite); what is checked is that every part of the scenario ran, against the real stack, without errors.
+"""
+
+import importlib.util
+import os
+
+import pytest
+
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("gunicorn") is None or not hasattr(os, "fork"),
+    reason="benchmark smoke run skipped: gunicorn cannot start here (not installed: `make install`; or no fork())",
+)
+
+FIGURES = [
+    "wizard_ratio",
+    "wizard_p99_ms",
+    "pdf_ratio_per_page",
+    "pdf_first_vs_warm",
+    "cached_p50_ms",
+    "worker_peak_mib",
+    "worker_growth_mib",
+    "rules_ms",
+    "mixed_p99_ms",
+]
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory):
+    from bench.run import PLANS, bench, table
+
+    # Always SQLite in a throwaway folder, whatever database the test run itself uses.
+    results = bench(PLANS["smoke"], database_url=None, log=lambda message: None)
+    return results, table(results)
+
+
+def test_the_painter_answers_steps_and_completes_checks_without_one_error(smoke):
+    results, _ = smoke
+    wizard, checks = results["wizard"], results["complete_check"]
+    assert wizard["errors"] == {"app": 0, "reference": 0}
+    assert wizard["app"]["count"] > 0 and wizard["reference"]["count"] > 0
+    assert checks["errors"] == 0, checks["error_examples"]
+    assert checks["checks"]["count"] > 0
+    # A check is the start page, the start form, the redirects and every step up to the result page.
+    assert checks["requests"]["count"] >= 10 * checks["checks"]["count"]
+    assert results["server_errors"] and not any(results["server_errors"].values()), results["server_errors"]
+
+
+def test_reports_are_rendered_cached_and_compared_with_plain_weasyprint(smoke):
+    results, _ = smoke
+    pdf = results["pdf"]
+    assert pdf["pages"] > 1 and pdf["reference_pages"] == 8
+    assert len(pdf["first_s"]) == len(pdf["first_without_warm_up_s"]) == results["plan"]["pdf_first"]
+    assert len(pdf["warm_s"]) == results["plan"]["pdf_warm"]
+    assert results["cached"]["downloads"]["count"] == results["plan"]["cached"]
+    assert results["mixed"]["errors"] == 0, results["mixed"]["error_examples"]
+
+
+def test_memory_of_one_worker_is_read_after_its_renders(smoke):
+    results, _ = smoke
+    memory = results["memory"]
+    assert memory["renders"] == results["plan"]["memory_renders"]
+    assert set(memory["mib"]) == {"after_warm_up", "after_1", "after_half", "after_all"}
+    assert memory["peak_mib"] > 0
+
+
+def test_the_command_line_and_the_rule_files_are_timed(smoke):
+    results, _ = smoke
+    assert results["cli"]["assess"]["peak_mib"] > results["cli"]["baseline"]["peak_mib"] > 0
+    assert results["rules"]["checklists"] >= 1 and results["rules"]["errors"] == 0
+
+
+def test_the_table_states_every_target_and_whether_it_was_met(smoke):
+    results, text = smoke
+    assert set(results["targets"]) == set(FIGURES)
+    for verdict in results["targets"].values():
+        assert verdict["target"] in text
+        assert isinstance(verdict["met"], bool)
+    assert results["machine"]["cores"] >= 1 and results["machine"]["database"] == "sqlite"
