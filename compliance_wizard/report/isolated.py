@@ -6,7 +6,7 @@ reports at once would take every core and every wizard user would wait. So `rend
 - waits for one of a few render slots shared by all processes of this installation on the machine
   (file locks; by default one slot fewer than the machine has cores), for at most REPORT_RENDER_WAIT
   seconds, after which it renders anyway rather than fail;
-- renders in a child forked from the (warm, see warm.py) worker, at nice 5, so that the workers answering
+- renders in a child forked from the (warm, see warm.py) worker, at nice 10, so that the workers answering
   wizard steps get the processor first;
 - leaves nothing behind: whatever WeasyPrint allocated ends with the child, so workers do not grow.
 
@@ -46,8 +46,9 @@ T = TypeVar("T")
 # stuck rendering fails its request instead of getting the worker killed.
 DEFAULT_WAIT = 20.0
 DEFAULT_TIMEOUT = 35.0
-# Weight 335 against 1024 for the workers: wizard requests come first, and a report still gets a fair share
-# of a core when every core is busy (at nice 10 it got a tenth and took ten times as long).
+# Weight 110 against 1024 for the workers: wizard requests come first. A report gets whatever the wizard leaves
+# over; when every core is busy for long, it takes longer (and fails after DEFAULT_TIMEOUT) rather than the
+# wizard slowing down.
 DEFAULT_NICE = 10
 
 
