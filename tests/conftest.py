@@ -1,12 +1,28 @@
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from compliance_wizard.engine import Checklist, load_checklist
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "checklists"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Property-based tests: the same examples on every run (CI must be reproducible, and a failure must be
+# reproducible from its log), no per-example deadline (shared machines are noisy), no example database
+# written into the checkout. HYPOTHESIS_PROFILE=explore searches more widely with fresh random examples.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    database=None,
+    max_examples=60,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile("explore", parent=settings.get_profile("ci"), derandomize=False, max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")
