@@ -4,12 +4,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint install clean serve bench
+.PHONY: run test lint install clean serve bench constraints
 
-$(STAMP): pyproject.toml
+# Exact versions from constraints.txt, so that every machine runs what CI tested; setuptools too, because the one
+# a new venv brings has known vulnerabilities (security/advisories.yaml).
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --upgrade pip setuptools -c constraints.txt
+	$(PY) -m pip install --quiet -e ".[dev]" -c constraints.txt
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -33,12 +35,24 @@ bench: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Besides style and types, the security checks (SECURITY.md): bandit with the skips of pyproject.toml [tool.bandit],
+# report/isolated.py alone also without the pickle checks, since it unpickles only what its own forked child wrote;
+# then known vulnerabilities of the installed packages: pip-audit when its service answers, else
+# security/advisories.yaml (scripts/audit_dependencies.py says which ran).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py compilemessages --ignore=.venv
+	$(VENV)/bin/bandit -q -c pyproject.toml -r compliance_wizard -x compliance_wizard/report/isolated.py
+	$(VENV)/bin/bandit -q -c pyproject.toml -s B301,B403 compliance_wizard/report/isolated.py
+	$(PY) scripts/audit_dependencies.py
+
+# After a deliberate upgrade in .venv: write the installed versions to constraints.txt (keeps its comment lines).
+constraints:
+	{ grep '^#' constraints.txt; $(PY) -m pip freeze --all --exclude-editable; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

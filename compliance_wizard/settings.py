@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Last: it needs the resolved URL name, and its 429 page the chamber, the language and the user.
+    "compliance_wizard.token_throttle.TokenThrottleMiddleware",
 ]
 
 ROOT_URLCONF = "compliance_wizard.urls"
@@ -135,6 +137,10 @@ LOGOUT_REDIRECT_URL = "start"
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 30)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Wrong tokens (404 on a /draft/, /result/, reminder or account link) from one client address within the
+# window refuse every further token lookup from it, right ones too, until the window has passed.
+TOKEN_FAILURE_LIMIT = env_int("TOKEN_FAILURE_LIMIT", 20)
+TOKEN_FAILURE_WINDOW_SECONDS = env_int("TOKEN_FAILURE_WINDOW_SECONDS", 10 * 60)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -175,6 +181,12 @@ RETENTION_FINISHED_DAYS = env_int("RETENTION_FINISHED_DAYS", 90)  # counted from
 # longer; an archived client is deleted with everything that belongs to it after this period.
 RETENTION_CLIENT_DRAFT_DAYS = env_int("RETENTION_CLIENT_DRAFT_DAYS", 90)
 RETENTION_ARCHIVED_CLIENT_DAYS = env_int("RETENTION_ARCHIVED_CLIENT_DAYS", 365)
+
+# Bounds of one PDF report (compliance_wizard/report/limits.py): a rendering that takes longer is stopped
+# (the user gets a "try again" page, 503), a report with more pages is not made (422). Slot wait (20 s) plus
+# the timeout stay below gunicorn's 60 s worker timeout.
+REPORT_RENDER_TIMEOUT = env_int("REPORT_RENDER_TIMEOUT", 35)
+REPORT_MAX_PAGES = env_int("REPORT_MAX_PAGES", 150)
 
 # A stale form (e.g. after a long break) gets a friendly page instead of Django's bare 403.
 CSRF_FAILURE_VIEW = "compliance_wizard.views.csrf_failure"

@@ -16,3 +16,6 @@ urlpatterns = [
     path("", include("compliance_wizard.chambers.public_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that is away for a moment answers 503 "try again" instead of the 500 page.
+handler500 = "compliance_wizard.views.server_error"

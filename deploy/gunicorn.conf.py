@@ -7,6 +7,7 @@ TRUSTED_PROXIES (whose X-Forwarded-Proto gunicorn believes; the app reads the sa
 and GUNICORN_ACCESS_LOG.
 """
 
+import gc
 import os
 
 wsgi_app = "compliance_wizard.wsgi:application"
@@ -41,6 +42,8 @@ def when_ready(server):
     from django.urls import get_resolver
 
     get_resolver().url_patterns  # noqa: B018 (loading it is the point)
+    # The imported application never becomes garbage: the collector need not look at it in any worker again.
+    gc.freeze()
 
 
 def post_worker_init(worker):
@@ -48,3 +51,7 @@ def post_worker_init(worker):
     from compliance_wizard.report.warm import warm_up
 
     worker.log.info("worker %s warmed up in %.1f s", os.getpid(), warm_up())
+    # Nor at what the warm-up loaded: without this every full collection walks WeasyPrint, Pango and the
+    # fonts again, a pause of a few hundred milliseconds every few thousand requests (bench/README.md).
+    gc.collect()  # the warm-up's own garbage first: frozen objects are never freed
+    gc.freeze()

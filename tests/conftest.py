@@ -82,3 +82,13 @@ def staff_user(db):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_superuser("admin@example.org", "admin@example.org", "an-Admin-passw0rd")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters (logins, wrong tokens) live in the cache, which outlives a test; every test starts clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -6,9 +6,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from compliance_wizard.engine import ChecklistError, load_checklist, load_checklists
-from tests.conftest import FIXTURES
+from compliance_wizard.engine.yamlfile import parse_yaml
+from tests.conftest import FIXTURES, ROOT, RULES
 
 VALID = yaml.safe_load((FIXTURES / "checklists" / "website-basics.yaml").read_text(encoding="utf-8"))
 
@@ -311,3 +314,57 @@ class TestContentHash:
 def test_a_broken_question_is_reported_once_not_at_every_reference(tmp_path):
     errors = errors_for(tmp_path, lambda d: d["steps"][0]["questions"][0].update(type="slider"))
     assert [p for _, p, _ in errors] == ["steps[0].questions[0].type"]
+
+
+class TestReadingYaml:
+    """The fast reader (libyaml's events, composed here) gives exactly what yaml.safe_load gives."""
+
+    @pytest.mark.parametrize(
+        "path",
+        sorted([*RULES.rglob("*.yaml"), *(ROOT / "examples").glob("*.yaml"), *FIXTURES.rglob("*.yaml")]),
+        ids=lambda p: p.name,
+    )
+    def test_every_yaml_file_of_the_project_reads_as_safe_load_reads_it(self, path):
+        text = path.read_text(encoding="utf-8")
+        assert parse_yaml(text, path.name) == (yaml.safe_load(text), [])
+
+    @given(
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.dates() | st.text(max_size=20),
+            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+            max_leaves=20,
+        ),
+        st.sampled_from([{}, {"default_flow_style": True}, {"default_style": '"'}, {"width": 20}]),
+    )
+    def test_any_document_without_anchors_reads_as_safe_load_reads_it(self, data, style):
+        text = yaml.safe_dump(data, allow_unicode=True, **style)
+        assert parse_yaml(text, "doc.yaml") == (yaml.safe_load(text), [])
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "<<: {a: 1}\nb: 2\n",
+            "a: !!binary aGk=\nb: !!set {x: null}\nc: !!omap [x: 1]\nd: 2025-03-01\ne: 0x1F\nf: .inf\ng: ~\n",
+            "? complex key\n: value\n'quoted': \"double\\u00e4\"\nplain: yes\n",
+            "--- only one document\n...\n",
+            "",
+        ],
+        ids=["merge-key", "tags", "keys-and-quotes", "explicit-document", "empty"],
+    )
+    def test_yaml_features_read_as_safe_load_reads_them(self, text):
+        assert parse_yaml(text, "doc.yaml") == (yaml.safe_load(text), [])
+
+    @pytest.mark.parametrize(
+        ("text", "where", "message"),
+        [
+            ("a: 1\n--- 2\n", "line 2, column 1", "expected a single document in the stream; but found another"),
+            ("a: !!int twelve\n", "line 1, column 4", "cannot read this value (invalid literal for int()"),
+            ("a:\n  b: \x07\n", "line 2, column 6", "character #x0007: control characters are not allowed"),
+            ("a: [1, 2\n", "line 2, column 1", "did not find expected ',' or ']'"),
+        ],
+        ids=["two-documents", "bad-int", "control-character", "unclosed-list"],
+    )
+    def test_an_unreadable_document_is_named_with_line_and_column(self, text, where, message):
+        document, errors = parse_yaml(text, "doc.yaml")
+        assert document is None
+        assert [(e.path, message in e.message) for e in errors] == [(where, True)], errors

@@ -242,6 +242,26 @@ def test_the_reports_of_several_clients_come_as_one_zip(logged_in, dana, krause)
     assert all(archive.read(n).startswith(b"%PDF") for n in names)
 
 
+def test_a_zip_too_big_for_one_request_is_made_over_several_clicks(logged_in, dana, krause, settings):
+    """Before a meeting Dana zips three clients' reports. With a budget that allows one new report per request,
+    each click renders one more and says how far it got; the third click delivers the zip with all three."""
+    settings.REPORT_ZIP_BUDGET_SECONDS = 0
+    yilmaz = add_client(dana, "Elektro Yilmaz")
+    berg = add_client(dana, "Dachdecker Berg")
+    for client in (krause, yilmaz, berg):
+        finished_check(client, answers_of(MODEL_BUSINESS))
+    chosen = {"client": [krause.pk, yilmaz.pk, berg.pk]}
+    for ready in (1, 2):
+        response = logged_in.post("/workspace/reports.zip", chosen, HTTP_ACCEPT_LANGUAGE="de")
+        assert response.status_code == 503 and response["Retry-After"]
+        page = response.content.decode()
+        assert f"{ready} von 3 Berichten sind fertig" in page
+        assert "Bitte starten Sie den Download noch einmal" in page
+    response = logged_in.post("/workspace/reports.zip", chosen)
+    assert response["Content-Type"] == "application/zip"
+    assert len(zipfile.ZipFile(io.BytesIO(response.content)).namelist()) == 3
+
+
 def test_an_empty_zip_choice_is_explained(logged_in, krause):
     response = logged_in.post("/workspace/reports.zip", {"client": [krause.pk]}, follow=True)
     assert "mindestens" in response.content.decode() or "at least" in response.content.decode()

@@ -31,15 +31,22 @@ class Counter:
     kind: str  # "name" or "address"
     value: str
     limit: int
+    # The token throttle (compliance_wizard/token_throttle.py) counts wrong tokens the same way.
+    window: int = 0  # seconds; 0 means settings.LOGIN_LOCKOUT_SECONDS
+    namespace: str = "login-failures"
+
+    @property
+    def seconds(self) -> int:
+        return self.window or settings.LOGIN_LOCKOUT_SECONDS
 
     def buckets(self, at: float) -> list[tuple[float, str]]:
         """(start, cache key) of every bucket that still counts at time `at`, oldest first."""
-        window = settings.LOGIN_LOCKOUT_SECONDS
+        window = self.seconds
         size = max(1, math.ceil(window / BUCKETS_PER_WINDOW))
         digest = salted_hmac(KEY_SALT, f"{self.kind}:{self.value}").hexdigest()
         # A bucket counts while at < start + window.
         first, current = math.floor((at - window) / size) + 1, math.floor(at / size)
-        return [(b * size, f"login-failures:{self.kind}:{digest}:{b}") for b in range(first, current + 1)]
+        return [(b * size, f"{self.namespace}:{self.kind}:{digest}:{b}") for b in range(first, current + 1)]
 
     def seconds_locked(self, at: float) -> int:
         buckets = self.buckets(at)
@@ -51,16 +58,16 @@ class Counter:
         for start, key in buckets:
             total -= counts.get(key, 0)
             if total < self.limit:
-                return math.ceil(start + settings.LOGIN_LOCKOUT_SECONDS - at)
+                return math.ceil(start + self.seconds - at)
         return 0  # not reached: the newest bucket still counts
 
     def add_failure(self, at: float) -> None:
         _, key = self.buckets(at)[-1]
-        cache.add(key, 0, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+        cache.add(key, 0, timeout=self.seconds)
         try:
             cache.incr(key)
         except ValueError:  # the bucket expired between add and incr
-            cache.set(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+            cache.set(key, 1, timeout=self.seconds)
 
     def clear(self, at: float) -> None:
         cache.delete_many([key for _, key in self.buckets(at)])

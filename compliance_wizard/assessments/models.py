@@ -30,6 +30,9 @@ class Assessment(models.Model):
     # Option ids by question id; for a draft also answers of a step not yet completed.
     answers = models.JSONField(default=dict)
     current_step = models.CharField(max_length=100, blank=True)
+    # The question ids of the checklist content (content_hash) the draft is answered against: when the rule
+    # files change mid-check, this tells new questions apart from ones merely not answered yet.
+    outline = models.JSONField(default=list, blank=True)
     # For a finished assessment: Result.to_dict() per language, frozen at submit time so the
     # report stays what was assessed even after the rule files change.
     result = models.JSONField(null=True, blank=True)

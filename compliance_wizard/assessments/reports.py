@@ -17,7 +17,7 @@ from compliance_wizard.report.isolated import render_pdf
 from .models import Assessment, ReportFile
 
 # Bump when the report layout changes, so cached PDFs are rendered again.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 
 def chamber_brand(assessment: Assessment) -> Brand:
@@ -68,9 +68,19 @@ def _fingerprint(extras: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(visible, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
+def _cache_key(assessment: Assessment, lang: str, extras: dict[str, Any]) -> str:
+    return f"{lang}:{assessment.content_hash}:{RENDERER_VERSION}:{_fingerprint(extras)}"
+
+
+def cached_report_pdf(assessment: Assessment, lang: str) -> tuple[str, str, bytes] | None:
+    """The report if it was rendered before and nothing shown in it has changed since, else None."""
+    cached = assessment.reports.filter(key=_cache_key(assessment, lang, report_extras(assessment, lang))).first()
+    return None if cached is None else (cached.filename, "application/pdf", bytes(cached.content))
+
+
 def report_pdf(assessment: Assessment, lang: str) -> tuple[str, str, bytes]:
     extras = report_extras(assessment, lang)
-    key = f"{lang}:{assessment.content_hash}:{RENDERER_VERSION}:{_fingerprint(extras)}"
+    key = _cache_key(assessment, lang, extras)
     cached = assessment.reports.filter(key=key).first()
     if cached is not None:
         return cached.filename, "application/pdf", bytes(cached.content)

@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from compliance_wizard.chambers.models import Chamber, CheckStatistic
-from compliance_wizard.engine import Checklist, check_answers, score
+from compliance_wizard.engine import Checklist, ChecklistUpdate, check_answers, question_outline, score
 from compliance_wizard.reminders.services import assessments_held
 
 from .models import Assessment
@@ -23,6 +23,10 @@ class IncompleteAnswers(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+class DraftDeleted(Assessment.DoesNotExist):
+    """The draft was deleted while its user was still answering: by the retention job or in another tab."""
 
 
 def draft_start(
@@ -37,11 +41,15 @@ def draft_start(
         business_name=business_name.strip(),
         website=website.strip(),
         current_step=checklist.steps[0].id,
+        outline=question_outline(checklist),
     )
 
 
 def draft_save(assessment: Assessment, answers: Mapping[str, str], current_step: str) -> bool:
-    """Store the answers so far. False if the assessment was submitted meanwhile (e.g. in another tab)."""
+    """Store the answers so far. False if the assessment was submitted meanwhile (e.g. in another tab).
+
+    Raises DraftDeleted if it no longer exists, so the user is told instead of losing the answer silently.
+    """
     assessment.answers = dict(answers)
     assessment.current_step = current_step
     assessment.updated_at = timezone.now()
@@ -49,13 +57,44 @@ def draft_save(assessment: Assessment, answers: Mapping[str, str], current_step:
     saved = Assessment.objects.filter(pk=assessment.pk, state=Assessment.State.DRAFT).update(
         answers=assessment.answers, current_step=current_step, updated_at=assessment.updated_at
     )
+    if not saved and not Assessment.objects.filter(pk=assessment.pk).exists():
+        raise DraftDeleted(f"assessment #{assessment.pk} was deleted")
+    return bool(saved)
+
+
+def draft_adopt_checklist(assessment: Assessment, checklist: Checklist, update: ChecklistUpdate) -> bool:
+    """Move a draft to the current version of its checklist, with the answers that still fit it.
+
+    False if it was submitted or moved already (another tab); DraftDeleted if it is gone.
+    """
+    now = timezone.now()
+    changes = {
+        "answers": update.answers,
+        "checklist_version": checklist.version,
+        "content_hash": checklist.content_hash,
+        "outline": question_outline(checklist),
+        "updated_at": now,
+    }
+    # Only from the version the answers were fitted from: a second tab must not undo what the first one did.
+    unchanged = Assessment.objects.filter(
+        pk=assessment.pk, state=Assessment.State.DRAFT, content_hash=assessment.content_hash
+    )
+    saved = unchanged.update(**changes)
+    if not saved and not Assessment.objects.filter(pk=assessment.pk).exists():
+        raise DraftDeleted(f"assessment #{assessment.pk} was deleted")
+    if saved:
+        for name, value in changes.items():
+            setattr(assessment, name, value)
     return bool(saved)
 
 
 @transaction.atomic
 def assessment_submit(token: str, checklist: Checklist, answers: Mapping[str, str]) -> Assessment:
     """Score the answers and freeze the result. Submitting twice returns the first result unchanged."""
-    assessment = Assessment.objects.select_for_update().get(token=token)
+    try:
+        assessment = Assessment.objects.select_for_update().get(token=token)
+    except Assessment.DoesNotExist:
+        raise DraftDeleted("the assessment to submit was deleted") from None
     if assessment.is_finished:
         return assessment
     check = check_answers(checklist, dict(answers))
@@ -112,10 +151,39 @@ def expired_assessments(now: datetime | None = None) -> tuple[QuerySet[Assessmen
 
 
 def purge_expired(now: datetime | None = None) -> tuple[int, int]:
-    """Delete what has outlived its retention period; returns (drafts, finished) deleted."""
+    """Delete what has outlived its retention period; returns (drafts, finished) deleted.
+
+    The DELETE itself repeats the expiry condition: a draft answered after the rows were selected (a
+    user mid-check) no longer matches it and stays.
+    """
     drafts, finished = expired_assessments(now)
     with transaction.atomic():
         draft_ids = list(drafts.values_list("pk", flat=True))
         finished_ids = list(finished.values_list("pk", flat=True))
-        Assessment.objects.filter(pk__in=draft_ids + finished_ids).delete()
-    return len(draft_ids), len(finished_ids)
+        return _delete_still_expired(drafts, draft_ids), _delete_still_expired(finished, finished_ids)
+
+
+def _delete_still_expired(expired: QuerySet[Assessment], ids: list[int]) -> int:
+    if not ids:
+        return 0
+    # One statement with the condition: QuerySet.delete() would select the rows again and delete them by
+    # primary key, which opens the gap this closes. The foreign keys are checked at commit (deferred), so the
+    # rows that depend on the deleted ones can follow in the same transaction.
+    still_expired = expired.filter(pk__in=ids)
+    deleted = still_expired._raw_delete(still_expired.db)
+    gone = set(ids) - set(Assessment.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    for relation in _keys_to_assessments():
+        dependents = relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": gone})
+        if relation.on_delete is models.SET_NULL:
+            dependents.update(**{relation.field.name: None})
+        elif relation.on_delete is models.CASCADE:
+            dependents.delete()
+        else:
+            raise NotImplementedError(f"purge_expired does not know how to apply {relation.on_delete.__name__}")
+    return deleted
+
+
+def _keys_to_assessments() -> list:  # type: ignore[type-arg]
+    # Hidden ones too: `previous` (related_name="+") is not among Options.related_objects.
+    fields = Assessment._meta.get_fields(include_hidden=True)
+    return [f for f in fields if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)]

@@ -1,11 +1,13 @@
 from django.urls import path
 
+from compliance_wizard.wizard import converters  # noqa: F401  (registers <check_token:...>)
+
 from . import views
 
 app_name = "assessments"
 
 urlpatterns = [
-    path("result/<str:token>/", views.result, name="result"),
-    path("result/<str:token>/report.pdf", views.report, name="report"),
-    path("result/<str:token>/delete/", views.delete, name="delete"),
+    path("result/<check_token:token>/", views.result, name="result"),
+    path("result/<check_token:token>/report.pdf", views.report, name="report"),
+    path("result/<check_token:token>/delete/", views.delete, name="delete"),
 ]

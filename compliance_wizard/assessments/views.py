@@ -5,12 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from compliance_wizard.report.limits import ReportUnavailable
 from compliance_wizard.report.sections import finding_rows, page_sections
+from compliance_wizard.report.unavailable import unavailable_response
 
 from .models import Assessment
 from .reports import report_pdf
@@ -53,7 +56,10 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def report(request: HttpRequest, token: str) -> HttpResponse:
     assessment = _finished(request, token)
-    filename, mimetype, content = report_pdf(assessment, _language(request, assessment))
+    try:
+        filename, mimetype, content = report_pdf(assessment, _language(request, assessment))
+    except ReportUnavailable as error:
+        return unavailable_response(request, error, reverse("assessments:result", kwargs={"token": token}), "result")
     response = HttpResponse(content, content_type=mimetype)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

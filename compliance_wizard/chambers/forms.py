@@ -15,6 +15,11 @@ from compliance_wizard.wizard.forms import clean_name
 from .models import Chamber
 
 
+def _column(name: str) -> int:
+    """The model column's size: a longer form limit would be a database error (on PostgreSQL) instead of a message."""
+    return int(Chamber._meta.get_field(name).max_length or 0)
+
+
 class StatisticsFilterForm(forms.Form):
     """One checklist and one calendar year at a time; statistics.py says why nothing wider or overlapping."""
 
@@ -35,11 +40,15 @@ class HttpsURLField(forms.URLField):
     }
 
     def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(assume_scheme="https", max_length=200, required=False, **kwargs)
+        super().__init__(assume_scheme="https", max_length=_column("imprint_url"), required=False, **kwargs)
 
     def validate(self, value: str) -> None:
         super().validate(value)
-        if value and urlsplit(value).scheme != "https":
+        try:
+            scheme = urlsplit(value).scheme if value else ""
+        except ValueError:  # e.g. "[]", which URLField lets through as "https://[]" for its validator to judge
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if value and scheme != "https":
             raise ValidationError(
                 _("Please enter an address that starts with https://; pages without encryption are not linked."),
                 code="insecure",
@@ -51,7 +60,7 @@ class ChamberSettingsForm(forms.Form):
 
     name = forms.CharField(
         label=_("Name of the chamber"),
-        max_length=200,
+        max_length=_column("name"),
         help_text=_("Shown on every page of your members' check and on the cover of their reports."),
         error_messages={"required": _("Please enter the chamber's name.")},
     )
@@ -61,16 +70,17 @@ class ChamberSettingsForm(forms.Form):
     contact_name = forms.CharField(
         label=_("Contact person"),
         required=False,
-        max_length=200,
+        max_length=_column("contact_name"),
         help_text=_("Whom members can ask about the check."),
     )
     contact_email = forms.EmailField(
         label=_("Contact e-mail address"),
         required=False,
+        max_length=_column("contact_email"),  # Django's validator alone lets 320 characters through
         error_messages={"invalid": _("Please enter an e-mail address such as datenschutz@hwk-musterstadt.de.")},
     )
     address = forms.CharField(
-        label=_("Address"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Address"), required=False, max_length=_column("address"), widget=forms.Textarea(attrs={"rows": 3})
     )
     imprint_url = HttpsURLField(label=_("Address of your Impressum (legal notice)"))
     privacy_url = HttpsURLField(label=_("Address of your privacy policy"))

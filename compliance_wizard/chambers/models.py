@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 HOST = RegexValidator(
@@ -37,6 +39,14 @@ class Chamber(models.Model):
 
     def offers(self, checklist_id: str) -> bool:
         return not self.checklists or checklist_id in self.checklists
+
+
+@receiver([post_save, post_delete], sender=Chamber, dispatch_uid="chambers.forget_cached_lookups")
+def _forget_cached_lookups(**kwargs: object) -> None:
+    # The request middleware keeps host and slug lookups for a few seconds (middleware.find_chamber).
+    from .middleware import forget_chambers
+
+    forget_chambers()
 
 
 class ChamberStaff(models.Model):

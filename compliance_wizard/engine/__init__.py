@@ -2,6 +2,7 @@
 
 from .answers import AnswerCheck, check_answers, visible_steps
 from .answers_file import AnswersDocument, parse_answers, read_answers_file
+from .changes import ChecklistUpdate, checklist_update, question_outline
 from .errors import AnswersError, ChecklistError, RuleError
 from .loader import expand_paths, load_checklist, load_checklists, rule_paths
 from .model import UNKNOWN, Checklist, Question, Requirement, Severity, Step
@@ -15,6 +16,7 @@ __all__ = [
     "AnswersError",
     "Checklist",
     "ChecklistError",
+    "ChecklistUpdate",
     "Finding",
     "Question",
     "Requirement",
@@ -24,12 +26,14 @@ __all__ = [
     "Status",
     "Step",
     "check_answers",
+    "checklist_update",
     "evaluate",
     "expand_paths",
     "fill_template",
     "load_checklist",
     "load_checklists",
     "parse_answers",
+    "question_outline",
     "read_answers_file",
     "rule_paths",
     "score",

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .conditions import Condition, as_option_id
+from .errors import shown
 from .model import UNKNOWN, Checklist, Question, Step
 
 
@@ -71,13 +72,13 @@ def check_answers(checklist: Checklist, raw: object) -> AnswerCheck:
     for key, value in raw.items():
         question = checklist.questions.get(key) if isinstance(key, str) else None
         if question is None:
-            hint = difflib.get_close_matches(str(key), list(checklist.questions), n=1)
-            problems.append(f"unknown question '{key}'" + (f" (did you mean '{hint[0]}'?)" if hint else ""))
+            hint = difflib.get_close_matches(shown(key), list(checklist.questions), n=1)
+            problems.append(f"unknown question '{shown(key)}'" + (f" (did you mean '{hint[0]}'?)" if hint else ""))
             continue
         option = normalise(question, value)
         if option is None:
             problems.append(
-                f"'{_show(value)}' is not an answer to '{key}'; choose one of: {', '.join(question.option_ids)}"
+                f"'{shown(value)}' is not an answer to '{key}'; choose one of: {', '.join(question.option_ids)}"
             )
             continue
         given[key] = option
@@ -98,8 +99,3 @@ def check_answers(checklist: Checklist, raw: object) -> AnswerCheck:
         if key not in asked
     ]
     return AnswerCheck(asked, problems, warnings)
-
-
-def _show(value: object) -> str:
-    text = repr(value) if not isinstance(value, str) else value
-    return text if len(text) <= 60 else text[:57] + "..."

@@ -13,17 +13,21 @@ answers:
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .errors import shown
 from .texts import SUPPORTED_LANGUAGES
-from .yamlfile import MAX_FILE_BYTES, parse_yaml
+from .yamlfile import MAX_DEPTH, parse_yaml, read_text, too_deep
 
 DOCUMENT_KEYS = ("checklist", "language", "business", "answers")
 BUSINESS_KEYS = ("name", "website")
 MAX_NAME = 200
 MAX_WEBSITE = 300
+# No web address holds one; NUL in particular cannot be stored by PostgreSQL.
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -37,39 +41,53 @@ class AnswersDocument:
 
 
 def read_answers_file(path: Path) -> AnswersDocument:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return AnswersDocument(problems=[f"{path}: file is {size} bytes; the limit is {MAX_FILE_BYTES}"])
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        return AnswersDocument(problems=[f"{path}: not valid UTF-8 text"])
-    except OSError as exc:
-        return AnswersDocument(problems=[f"{path}: cannot be read: {exc.strerror or exc}"])
-    return parse_answers(text, str(path), as_json=path.suffix.lower() == ".json")
+    data, problems = read_answers_data(path)
+    if problems:
+        return AnswersDocument(problems=problems)
+    return answers_document(data, str(path))
+
+
+def read_answers_data(path: Path) -> tuple[object, list[str]]:
+    """The parsed file (JSON if it is named .json, else YAML), or None and why it cannot be read."""
+    text, errors = read_text(path, str(path))
+    if text is None:
+        return None, [str(e) for e in errors]
+    return parse_answers_data(text, str(path), as_json=path.suffix.lower() == ".json")
 
 
 def parse_answers(text: str, label: str, as_json: bool = False) -> AnswersDocument:
-    if as_json:
-        try:
-            data: object = json.loads(text)
-        except json.JSONDecodeError as exc:
-            return AnswersDocument(problems=[f"{label}: line {exc.lineno}, column {exc.colno}: JSON error: {exc.msg}"])
-    else:
+    data, problems = parse_answers_data(text, label, as_json)
+    if problems:
+        return AnswersDocument(problems=problems)
+    return answers_document(data, label)
+
+
+def parse_answers_data(text: str, label: str, as_json: bool = False) -> tuple[object, list[str]]:
+    if not as_json:
         data, errors = parse_yaml(text, label)
-        if errors:
-            return AnswersDocument(problems=[str(e) for e in errors])
-    return _document(data, label)
+        return data, [str(e) for e in errors]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, [f"{label}: line {exc.lineno}, column {exc.colno}: JSON error: {exc.msg}"]
+    except RecursionError:
+        return None, [f"{label}: nested more than {MAX_DEPTH} levels deep"]
+    except ValueError as exc:  # e.g. a number of more than 4300 digits
+        return None, [f"{label}: JSON error: {shown(str(exc), 120)}"]
+    if too_deep(data):
+        return None, [f"{label}: nested more than {MAX_DEPTH} levels deep"]
+    return data, []
 
 
-def _document(data: object, label: str) -> AnswersDocument:
+def answers_document(data: object, label: str) -> AnswersDocument:
+    """Check parsed data as an answers file; the answers themselves are checked against a checklist later."""
     doc = AnswersDocument()
     if not isinstance(data, dict):
         doc.problems.append(f"{label}: must be a mapping with the keys {', '.join(DOCUMENT_KEYS)}")
         return doc
     for key in data:
         if key not in DOCUMENT_KEYS:
-            doc.problems.append(f"{label}: unknown key '{key}' (allowed: {', '.join(DOCUMENT_KEYS)})")
+            doc.problems.append(f"{label}: unknown key '{shown(key)}' (allowed: {', '.join(DOCUMENT_KEYS)})")
     if "answers" not in data:
         doc.problems.append(f"{label}: missing key 'answers'")
     doc.answers = data.get("answers")
@@ -81,7 +99,7 @@ def _document(data: object, label: str) -> AnswersDocument:
 
     language = data.get("language")
     if language is not None and language not in SUPPORTED_LANGUAGES:
-        doc.problems.append(f"{label}: language: '{language}' is not one of {', '.join(SUPPORTED_LANGUAGES)}")
+        doc.problems.append(f"{label}: language: '{shown(language)}' is not one of {', '.join(SUPPORTED_LANGUAGES)}")
     doc.language = language if language in SUPPORTED_LANGUAGES else None
 
     business = data.get("business") or {}
@@ -90,11 +108,13 @@ def _document(data: object, label: str) -> AnswersDocument:
         return doc
     for key in business:
         if key not in BUSINESS_KEYS:
-            doc.problems.append(f"{label}: business: unknown key '{key}' (allowed: {', '.join(BUSINESS_KEYS)})")
+            doc.problems.append(f"{label}: business: unknown key '{shown(key)}' (allowed: {', '.join(BUSINESS_KEYS)})")
     name = business.get("name", "")
     website = business.get("website", "")
     if not isinstance(name, str) or len(name) > MAX_NAME:
         doc.problems.append(f"{label}: business.name: must be text of at most {MAX_NAME} characters")
+    elif "\x00" in name:  # as the workspace import: PostgreSQL cannot store it
+        doc.problems.append(f"{label}: business.name: contains a NUL character (a zero byte), which cannot be stored")
     else:
         doc.business_name = name.strip()
     problem = website_problem(website)
@@ -111,7 +131,12 @@ def website_problem(value: object) -> str | None:
         return None
     if not isinstance(value, str) or len(value) > MAX_WEBSITE:
         return f"must be an address of at most {MAX_WEBSITE} characters"
-    parts = urlsplit(value.strip())
+    if CONTROL_RE.search(value):
+        return "must not contain control characters such as NUL"
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:  # e.g. "http://[": brackets that hold no IPv6 address
+        return "must be a web address starting with http:// or https://"
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in value.strip()):
         return "must be a web address starting with http:// or https://"
     return None

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
+from .errors import shown
 from .model import UNKNOWN
 
 Answers = Mapping[str, str]
@@ -181,7 +182,7 @@ def _parse_comparison(
         report(f"{path}.question", unreachable[question])
         return None
     if question not in options_of:
-        report(f"{path}.question", f"unknown question '{question}'")
+        report(f"{path}.question", f"unknown question '{shown(question)}'")
         return None
     (operator,) = operators
     value = raw[operator]
@@ -201,7 +202,7 @@ def _parse_comparison(
         option = as_option_id(item)
         where = f"{path}.one_of[{i}]" if operator == "one_of" else f"{path}.equals"
         if option not in valid:
-            report(where, f"'{item}' is not an option of question '{question}' (options: {', '.join(valid)})")
+            report(where, f"'{shown(item)}' is not an option of question '{question}' (options: {', '.join(valid)})")
             ok = False
         else:
             result.append(str(option))
@@ -209,4 +210,7 @@ def _parse_comparison(
 
 
 def _keys(keys: Iterable[object]) -> str:
-    return ", ".join(sorted(str(k) for k in keys)) or "none"
+    names = sorted(shown(k) for k in keys)
+    if len(names) > 8:
+        names = [*names[:8], f"and {len(names) - 8} more"]
+    return ", ".join(names) or "none"

@@ -32,3 +32,13 @@ class AnswersError(Exception):
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+
+# Line breaks and other control characters written as escapes: a quoted value stays on its message's line.
+_ESCAPES = {code: repr(chr(code))[1:-1] for code in [*range(32), 127, 0x85, 0x2028, 0x2029]}
+
+
+def shown(value: object, limit: int = 60) -> str:
+    """A value from a file, short enough to quote in a one-line message: a file may hold a 2 MB string."""
+    text = (value if isinstance(value, str) else repr(value))[: limit * 2].translate(_ESCAPES)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

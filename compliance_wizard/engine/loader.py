@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 from . import conditions
-from .errors import ChecklistError, RuleError
+from .errors import ChecklistError, RuleError, shown
 from .model import (
     UNKNOWN,
     Checklist,
@@ -54,6 +54,46 @@ class _Item:
 
 
 MAIN_FILE = "checklist.yaml"
+
+
+class _AskedFrom(Mapping[str, str]):
+    """The questions asked at a place in the questionnaire or later, each with why a show_if there may not
+    name it. A view, not a copy: building one per question would make validation quadratic."""
+
+    def __init__(self, position: Mapping[str, tuple[int, int]], here: tuple[int, int]):
+        self.position = position
+        self.here = here
+
+    def __getitem__(self, qid: str) -> str:
+        at = self.position.get(qid)
+        if at is None or at < self.here:
+            raise KeyError(qid)
+        return f"question '{qid}' is asked here or later; show_if may only use questions asked before"
+
+    def __iter__(self) -> Iterator[str]:
+        return (qid for qid, at in self.position.items() if at >= self.here)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _Broken(Collection[str]):
+    """Questions that are declared but invalid, and so neither valid so far nor asked later: a condition
+    naming one says nothing more, as the question's own error is reported already."""
+
+    def __init__(self, declared: Collection[str], valid: Collection[str], later: Collection[str]):
+        self.declared = declared
+        self.valid = valid
+        self.later = later
+
+    def __contains__(self, qid: object) -> bool:
+        return qid in self.declared and qid not in self.valid and qid not in self.later
+
+    def __iter__(self) -> Iterator[str]:
+        return (qid for qid in self.declared if qid in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def rule_paths(root: Path) -> list[Path]:
@@ -293,7 +333,7 @@ class _Builder:
                             check.error(
                                 item.file,
                                 f"{item.path}.text.{lang}",
-                                f"unknown placeholder '{{{name}}}'; allowed: "
+                                f"unknown placeholder '{{{shown(name)}}}'; allowed: "
                                 + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS),
                             )
             if template_id and title and usage and text:
@@ -312,13 +352,6 @@ class _Builder:
                     position.setdefault(q["id"], (index, q_index))
         self.declared_questions = set(position)
 
-        def asked_from(here: tuple[int, int]) -> dict[str, str]:
-            return {
-                qid: f"question '{qid}' is asked here or later; show_if may only use questions asked before"
-                for qid, at in position.items()
-                if at >= here
-            }
-
         steps: list[Step] = []
         step_ids: set[str] = set()
         options_so_far: dict[str, tuple[str, ...]] = {}
@@ -330,7 +363,7 @@ class _Builder:
             step_id = check.new_id(item.file, f"{item.path}.id", raw.get("id"), step_ids, "step")
             title = check.text(item.file, f"{item.path}.title", raw.get("title"))
             intro = check.text(item.file, f"{item.path}.intro", raw["intro"]) if "intro" in raw else None
-            show_if = self._condition(item, raw, "show_if", options_so_far, asked_from((index, 0)))
+            show_if = self._condition(item, raw, "show_if", options_so_far, _AskedFrom(position, (index, 0)))
             questions: list[Question] = []
             raw_questions = raw.get("questions")
             if not isinstance(raw_questions, list) or not raw_questions:
@@ -340,7 +373,7 @@ class _Builder:
             for q_index, q_raw in enumerate(raw_questions):
                 q_item = _Item(item.file, f"{item.path}.questions[{q_index}]", q_raw)
                 question = self._question(
-                    q_item, step_id or "", options_so_far, asked_from((index, q_index)), questions_seen
+                    q_item, step_id or "", options_so_far, _AskedFrom(position, (index, q_index)), questions_seen
                 )
                 if question is not None:
                     questions.append(question)
@@ -372,7 +405,7 @@ class _Builder:
                 check.error(
                     item.file,
                     f"{item.path}.type",
-                    f"'{qtype}' is not a question type; use one of: {', '.join(QUESTION_TYPES)}",
+                    f"'{shown(qtype)}' is not a question type; use one of: {', '.join(QUESTION_TYPES)}",
                 )
         elif qtype == "yes_no":
             if "options" in raw:
@@ -436,7 +469,7 @@ class _Builder:
             options_of,
             lambda path, message: self.check.error(item.file, path, message),
             unreachable,
-            broken=self.declared_questions - set(options_of) - set(unreachable or {}),
+            broken=_Broken(self.declared_questions, options_of, unreachable or {}),
         )
 
     def _requirements(

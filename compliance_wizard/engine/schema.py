@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Mapping, Sequence
 
-from .errors import RuleError
+from .errors import RuleError, shown
 from .model import Text
 from .texts import SUPPORTED_LANGUAGES
 
@@ -14,6 +14,8 @@ ID_RE = re.compile(r"^[a-z][a-z0-9-]{0,63}$")
 # Question and option ids become form field names and values: no hyphens.
 FIELD_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 MAX_TEXT = 20_000
+# Only reachable through YAML escapes such as "\0"; PostgreSQL cannot store NUL in a frozen result.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Checker:
@@ -25,10 +27,11 @@ class Checker:
         self.errors.append(RuleError(file, path, message))
 
     def unknown_key(self, file: str, path: str, key: object, allowed: Sequence[str]) -> None:
-        where = f"{path}.{key}" if path else str(key)
-        hint = difflib.get_close_matches(str(key), allowed, n=1)
+        name = shown(key)
+        where = f"{path}.{name}" if path else name
+        hint = difflib.get_close_matches(name, allowed, n=1)
         suffix = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(allowed)})"
-        self.error(file, where, f"unknown key '{key}'{suffix}")
+        self.error(file, where, f"unknown key '{name}'{suffix}")
 
     def fields(
         self, file: str, path: str, raw: object, required: Sequence[str], optional: Sequence[str]
@@ -54,13 +57,17 @@ class Checker:
         if len(raw) > MAX_TEXT:
             self.error(file, path, f"is longer than {MAX_TEXT} characters")
             return None
+        control = CONTROL_RE.search(raw)
+        if control:
+            self.error(file, path, f"contains the control character #x{ord(control.group()):04x}; remove it")
+            return None
         return raw.strip()
 
     def identifier(self, file: str, path: str, raw: object, field_name: bool = False) -> str | None:
         pattern = FIELD_ID_RE if field_name else ID_RE
-        if not isinstance(raw, str) or not pattern.match(raw):
+        if not isinstance(raw, str) or not pattern.fullmatch(raw):
             allowed = "lower-case letters, digits and _" if field_name else "lower-case letters, digits and -"
-            self.error(file, path, f"'{raw}' is not a valid id: use {allowed}, starting with a letter")
+            self.error(file, path, f"'{shown(raw)}' is not a valid id: use {allowed}, starting with a letter")
             return None
         return raw
 
@@ -79,7 +86,7 @@ class Checker:
 
     def choice(self, file: str, path: str, raw: object, allowed: Sequence[str]) -> str | None:
         if raw not in allowed:
-            self.error(file, path, f"'{raw}' is not one of: {', '.join(allowed)}")
+            self.error(file, path, f"'{shown(raw)}' is not one of: {', '.join(allowed)}")
             return None
         return str(raw)
 
@@ -92,7 +99,9 @@ class Checker:
         for key in raw:
             if key not in self.languages:
                 self.error(
-                    file, f"{path}.{key}", f"'{key}' is not a language of this checklist ({', '.join(self.languages)})"
+                    file,
+                    f"{path}.{shown(key)}",
+                    f"'{shown(key)}' is not a language of this checklist ({', '.join(self.languages)})",
                 )
                 ok = False
         values: dict[str, str] = {}
@@ -130,8 +139,8 @@ class Checker:
             return None
         ok = True
         for i, value in enumerate(raw):
-            if value not in known:
-                self.error(file, f"{path}[{i}]", f"unknown {kind} '{value}'")
+            if not isinstance(value, str) or value not in known:
+                self.error(file, f"{path}[{i}]", f"unknown {kind} '{shown(value)}'")
                 ok = False
         if len(set(map(str, raw))) != len(raw):
             self.error(file, path, f"names a {kind} twice")

@@ -1,13 +1,15 @@
 from django.urls import path
 
+from compliance_wizard.wizard import converters  # noqa: F401  (registers <check_token:...>)
+
 from . import views
 
 app_name = "reminders"
 
 # Every path with a token starts with check/, confirm/ or cancel/: the log filter redacts exactly those.
 urlpatterns = [
-    path("check/<str:token>/", views.request_reminder, name="request"),
-    path("check/<str:token>/cancel/", views.withdraw, name="withdraw"),
+    path("check/<check_token:token>/", views.request_reminder, name="request"),
+    path("check/<check_token:token>/cancel/", views.withdraw, name="withdraw"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("cancel/<str:token>/", views.cancel, name="cancel"),
     path("cancelled/", views.cancelled, name="cancelled"),

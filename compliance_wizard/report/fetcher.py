@@ -71,7 +71,7 @@ class ReportFetcher(URLFetcher):
             return None
         name = str(PurePosixPath(*segments))
         found = finders.find(name)
-        if isinstance(found, str) and Path(found).is_file():
+        if isinstance(found, str) and _inside(Path(found), len(segments)):
             return Path(found)
         root = settings.STATIC_ROOT
         if root:
@@ -81,3 +81,16 @@ class ReportFetcher(URLFetcher):
             if candidate.is_relative_to(base) and candidate.is_file():
                 return candidate
         return None
+
+
+def _inside(found: Path, depth: int) -> bool:
+    """Whether a file a finder found is a file within the static folder it was found in.
+
+    A symlink in a static folder (planted, or left over from a deployment) could point anywhere, at
+    settings.py or /etc/passwd: what it resolves to must still lie in that folder.
+    """
+    root = found.parents[depth - 1]
+    try:
+        return found.is_file() and found.resolve().is_relative_to(root.resolve())
+    except OSError:
+        return False

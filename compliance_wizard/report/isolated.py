@@ -8,11 +8,14 @@ reports at once would take every core and every wizard user would wait. So `rend
   seconds, after which it renders anyway rather than fail;
 - renders in a child forked from the (warm, see warm.py) worker, at nice 10, so that the workers answering
   wizard steps get the processor first;
-- leaves nothing behind: whatever WeasyPrint allocated ends with the child, so workers do not grow.
+- leaves nothing behind: whatever WeasyPrint allocated ends with the child, so workers do not grow;
+- stops the child after REPORT_RENDER_TIMEOUT seconds (limits.py) and raises ReportTimedOut, so that a
+  report that cannot be made in time fails its request with a clear page instead of holding the worker.
 
 Processes, not threads: WeasyPrint's GLib objects must not be shared between threads. In a process
 that runs threads (the development server, the browser tests' live server) a fork would copy locks
-held by other threads, so there the report renders in the calling thread, still within a slot.
+held by other threads, so there the report renders in the calling thread, still within a slot and the page
+limit, but without the time limit: a thread cannot be stopped from outside.
 """
 
 from __future__ import annotations
@@ -37,15 +40,15 @@ from django.conf import settings
 from django.db import connection
 
 from . import pdf
+from .limits import ReportTimedOut, render_timeout
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# Waiting for a slot and rendering stay below the worker timeout (60 s in deploy/gunicorn.conf.py), so that a
-# stuck rendering fails its request instead of getting the worker killed.
+# Waiting for a slot and rendering (limits.DEFAULT_TIMEOUT) stay below the worker timeout (60 s in
+# deploy/gunicorn.conf.py), so that a stuck rendering fails its request instead of getting the worker killed.
 DEFAULT_WAIT = 20.0
-DEFAULT_TIMEOUT = 35.0
 # Weight 110 against 1024 for the workers: wizard requests come first. A report gets whatever the wizard leaves
 # over; when every core is busy for long, it takes longer (and fails after DEFAULT_TIMEOUT) rather than the
 # wizard slowing down.
@@ -104,12 +107,17 @@ def render_slot() -> Iterator[bool]:
         delay = min(delay * 2, 0.2)
 
 
+def fork_is_safe() -> bool:
+    """Only a process with a single thread may fork: a child copies locks that other threads may hold."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
 def run_isolated(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """func(*args, **kwargs) in a forked child at a lower priority; in this thread where forking is unsafe."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
+    if not fork_is_safe():
         return func(*args, **kwargs)
     nice = int(getattr(settings, "REPORT_RENDER_NICE", DEFAULT_NICE))
-    timeout = float(getattr(settings, "REPORT_RENDER_TIMEOUT", DEFAULT_TIMEOUT))
+    timeout = render_timeout()
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -117,8 +125,13 @@ def run_isolated(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     os.close(write_fd)
     try:
         payload = _read_all(read_fd, timeout)
-    except TimeoutError:
+    except BaseException as exc:
+        # Over time, or the worker itself is being stopped: the child goes too, so waitpid() cannot hang and
+        # nothing keeps rendering for a request that has already been answered.
         os.kill(pid, signal.SIGKILL)
+        if isinstance(exc, TimeoutError):
+            logger.warning("report: rendering took longer than %g s; the renderer was stopped", timeout)
+            raise ReportTimedOut(timeout) from None
         raise
     finally:
         os.close(read_fd)

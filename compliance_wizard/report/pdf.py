@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import struct
 from collections.abc import Mapping
 from typing import Any, cast
 
@@ -14,13 +15,15 @@ from django.utils.text import slugify
 
 from compliance_wizard.branding.brand import Brand
 from compliance_wizard.branding.colors import color_problem, normalize_hex
-from compliance_wizard.branding.logo import PNG_SIGNATURE
+from compliance_wizard.branding.logo import MAX_SIZE, PNG_SIGNATURE
 
 from .fetcher import PSEUDO_ORIGIN, ReportFetcher
+from .limits import check_page_count
 from .sections import OPEN, SYMBOLS, finding_rows
 
 CONTENT_TYPE = "application/pdf"
 TEMPLATE = "report/pdf.html"
+PDF_VARIANT = "pdf/ua-1"
 
 
 # slugify() drops what it cannot spell in ASCII; German readers expect these spelt out instead.
@@ -41,12 +44,17 @@ def render_pdf(
     brand:    the consultant's name, address, logo, accent colour and introduction on the report
     progress: `engine.progress.compare_results()` against the client's previous check
     notes:    requirement id -> {"comment", "due_date", "responsible"}, the consultant's notes on findings
+
+    Raises limits.ReportTooLong, and writes nothing, when the report would have more than REPORT_MAX_PAGES pages.
     """
     with translation.override(str(data["language"])):
         context = report_context(data, generated_on, brand=brand, progress=progress, notes=notes)
         html = render_to_string(TEMPLATE, context)
-    document = weasyprint.HTML(string=html, base_url=PSEUDO_ORIGIN, url_fetcher=_fetcher())
-    pdf = document.write_pdf(pdf_variant="pdf/ua-1")
+    html_document = weasyprint.HTML(string=html, base_url=PSEUDO_ORIGIN, url_fetcher=_fetcher())
+    # Laid out first and counted before anything is written: a report that has run away is refused whole.
+    document = html_document.render(pdf_variant=PDF_VARIANT)
+    check_page_count(len(document.pages))
+    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
     return report_filename(data, generated_on), CONTENT_TYPE, pdf
 
 
@@ -115,12 +123,21 @@ def _brand(brand: Brand | None) -> dict[str, str] | None:
         "name": brand.name,
         "address": brand.address.strip(),
         "intro": brand.intro.strip(),
-        # Only our own re-encoded PNGs are stored; anything else is left out rather than handed to the renderer.
-        "logo_src": "data:image/png;base64," + base64.b64encode(logo).decode("ascii")
-        if logo.startswith(PNG_SIGNATURE)
-        else "",
+        "logo_src": "data:image/png;base64," + base64.b64encode(logo).decode("ascii") if _stored_logo(logo) else "",
         "accent": _accent(brand.accent_color),
     }
+
+
+def _stored_logo(logo: bytes) -> bool:
+    """Whether the bytes look like what branding.logo stores: a PNG of at most MAX_SIZE pixels.
+
+    Anything else (a row edited by hand, say) is left out rather than handed to the renderer, which would
+    decode whatever size a header claims.
+    """
+    if len(logo) < 24 or not logo.startswith(PNG_SIGNATURE) or logo[12:16] != b"IHDR":
+        return False
+    width, height = struct.unpack(">II", logo[16:24])
+    return 0 < width <= MAX_SIZE[0] and 0 < height <= MAX_SIZE[1]
 
 
 def _accent(value: str) -> str:

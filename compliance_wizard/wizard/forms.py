@@ -46,6 +46,13 @@ def clean_website(value: str) -> str:
     website = value.strip()
     if website and "://" not in website:
         website = "https://" + website  # people type "www.example.de"
+    if len(website) > MAX_WEBSITE:
+        # Only reached through the https:// added above: the field's own limit counts what was typed.
+        raise forms.ValidationError(
+            _("With https:// in front, the address may have at most %(max)d characters; it has %(length)d."),
+            params={"max": MAX_WEBSITE, "length": len(website)},
+        )
+    # website_problem() has parsed the address (and refused what urlsplit cannot read) before the host is read.
     if website_problem(website) or (website and "." not in (urlsplit(website).hostname or "")):
         raise forms.ValidationError(_("Please enter a web address such as www.example.de, or leave it empty."))
     return website

@@ -1,11 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import converters, views  # noqa: F401  (importing converters registers <check_token:...>)
 
 app_name = "wizard"
 
 urlpatterns = [
     path("check/<slug:checklist_id>/", views.start, name="start"),
-    path("draft/<str:token>/", views.draft, name="draft"),
-    path("draft/<str:token>/<slug:step>/", views.draft, name="step"),
+    path("draft/<check_token:token>/", views.draft, name="draft"),
+    path("draft/<check_token:token>/<slug:step>/", views.draft, name="step"),
 ]

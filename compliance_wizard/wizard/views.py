@@ -21,12 +21,14 @@ from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import StepsHelper, WizardView
 
 from compliance_wizard.assessments.models import Assessment
-from compliance_wizard.assessments.services import IncompleteAnswers, assessment_submit, draft_start
+from compliance_wizard.assessments.services import DraftDeleted, IncompleteAnswers, assessment_submit, draft_start
 from compliance_wizard.catalog import registry
 from compliance_wizard.engine import Checklist, visible_steps
 
 from .forms import StartForm, StepForm, step_form
+from .page import radio_questions
 from .storage import DraftStorage
+from .update import checklist_changed, draft_gone
 
 
 @never_cache
@@ -66,6 +68,10 @@ def draft(request: HttpRequest, token: str, step: str | None = None) -> HttpResp
         checklist = registry.get(assessment.checklist_id)
     except KeyError:
         return render(request, "wizard/unavailable.html", status=410)
+    if assessment.content_hash != checklist.content_hash:
+        answered = checklist_changed(request, assessment, checklist)
+        if answered is not None:
+            return answered
     return _wizard_view(checklist)(request, assessment=assessment, step=step)
 
 
@@ -118,8 +124,11 @@ class CheckWizard(WizardView):
         self.storage = DraftStorage(self.prefix, request, assessment, self.checklist)
         self.steps = StepsHelper(self)
         self.url_step = step
-        response = super(WizardView, self).dispatch(request, *args, **kwargs)
-        self.storage.update_response(response)
+        try:
+            response = super(WizardView, self).dispatch(request, *args, **kwargs)
+            self.storage.update_response(response)
+        except DraftDeleted:  # between reading the draft and saving the step
+            return draft_gone(request, self.checklist)
         return response
 
     def _path(self) -> tuple[list[str], str]:
@@ -247,7 +256,14 @@ class CheckWizard(WizardView):
                 "checklist_title": self.checklist.title.get(lang),
                 "step": {"title": step.title.get(lang), "intro": step.intro.get(lang) if step.intro else ""},
                 "fields": [q["field"] for q in questions if not q["reveal"]],  # the ones asked now
-                "questions": questions,
+                "questions": radio_questions(questions),
+                # Each of formtools' step properties walks the step conditions again: once here, not per use.
+                "progress": {
+                    "number": self.steps.step1,
+                    "count": self.steps.count,
+                    "next": self.steps.next,
+                    "prev": self.steps.prev,
+                },
                 "resume_url": self.request.build_absolute_uri(
                     reverse("wizard:draft", kwargs={"token": self.assessment.token})
                 ),

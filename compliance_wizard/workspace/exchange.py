@@ -23,7 +23,7 @@ from compliance_wizard.catalog import registry
 from compliance_wizard.engine import Checklist, check_answers
 from compliance_wizard.engine.answers_file import BUSINESS_KEYS, DOCUMENT_KEYS, MAX_NAME, MAX_WEBSITE, website_problem
 from compliance_wizard.engine.texts import SUPPORTED_LANGUAGES
-from compliance_wizard.engine.yamlfile import parse_yaml
+from compliance_wizard.engine.yamlfile import MAX_DEPTH, parse_yaml, too_deep
 from compliance_wizard.report.pdf import _TRANSLITERATE, MAX_NAME_SLUG
 
 from .models import MAX_COMMENT, Client, FindingNote
@@ -219,13 +219,23 @@ def _decode(content: bytes, filename: str, problems: list[str]) -> object:
     as_json = suffix == "json" or (suffix not in ("yaml", "yml") and text.lstrip().startswith(("{", "[")))
     if as_json:
         try:
-            return json.loads(text)
+            data = json.loads(text)
+            deep = too_deep(data)
         except json.JSONDecodeError as exc:
             problems.append(
                 _("The file is not valid JSON (line %(line)s, column %(column)s: %(detail)s).")
                 % {"line": exc.lineno, "column": exc.colno, "detail": exc.msg}
             )
             return None
+        except RecursionError:  # thousands of levels deep: deeper than the parser itself goes
+            deep = True
+        except ValueError:  # a number of more than 4300 digits
+            problems.append(_("The file holds a number too long to read."))
+            return None
+        if deep:
+            problems.append(_("The file is nested more than %(depth)s levels deep.") % {"depth": MAX_DEPTH})
+            return None
+        return data
     data, errors = parse_yaml(text, "")
     for error in errors:
         where = f"{error.path}: " if error.path else ""
@@ -313,12 +323,16 @@ def _business(business: object, doc: ImportDocument) -> None:
                 f"business.{_shown(key)}: " + _("unknown key (allowed: %(keys)s)") % {"keys": ", ".join(BUSINESS_KEYS)}
             )
     name = business.get("name") or ""
-    if isinstance(name, str) and len(name) <= MAX_NAME:
+    if isinstance(name, str) and "\x00" in name:
+        doc.problems.append("business.name: " + _nul_problem())
+    elif isinstance(name, str) and len(name) <= MAX_NAME:
         doc.business_name = name.strip()
     else:
         doc.problems.append("business.name: " + _("must be text of at most %(max)s characters") % {"max": MAX_NAME})
     website = business.get("website") or ""
-    if website_problem(website) is None:
+    if isinstance(website, str) and "\x00" in website:
+        doc.problems.append("business.website: " + _nul_problem())
+    elif website_problem(website) is None:
         doc.website = website.strip()
     else:
         doc.problems.append(
@@ -391,6 +405,9 @@ def _text(item: Mapping[str, Any], key: str, limit: int, path: str, problems: li
     if not isinstance(value, str) or len(value) > limit:
         problems.append(f"{path}.{key}: " + _("must be text of at most %(max)s characters") % {"max": limit})
         return ""
+    if "\x00" in value:
+        problems.append(f"{path}.{key}: " + _nul_problem())
+        return ""
     return value.strip()
 
 
@@ -409,7 +426,15 @@ def _date(value: object, path: str, problems: list[str]) -> datetime.date | None
     return None
 
 
+def _nul_problem() -> str:
+    # PostgreSQL refuses NUL in text columns; a file carrying one was not written by a person anyway.
+    return _("contains a NUL character (a zero byte), which cannot be stored")
+
+
 def _shown(value: object) -> str:
     """A value from the file, short enough to quote in a message."""
-    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    try:
+        text = value if isinstance(value, str) else json.dumps(value, default=str)
+    except (TypeError, ValueError):  # a YAML mapping with dates or other non-JSON keys
+        text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from compliance_wizard.assessments.models import Assessment
-from compliance_wizard.assessments.reports import report_pdf
+from compliance_wizard.assessments.reports import cached_report_pdf, report_pdf
 from compliance_wizard.catalog import registry
+from compliance_wizard.report.limits import ReportUnavailable
+from compliance_wizard.report.unavailable import unavailable_response, zip_in_progress_response
 
 from ..access import consultant_required, own_assessment, own_client
 from ..exchange import assessment_document, client_document, dump_document, parse_import
@@ -22,6 +27,9 @@ from ..services import assessment_import
 
 FORMATS = ("json", "yaml")
 MAX_ZIP_CLIENTS = 100
+# Reports not rendered before take 2-3 s each; forty of them would outlast the worker timeout (60 s). After this
+# many seconds no further report is started: the ones done are stored, so the next click gets further.
+ZIP_RENDER_BUDGET_SECONDS = 25.0
 
 
 def _download(filename: str, mimetype: str, content: bytes) -> HttpResponse:
@@ -45,7 +53,10 @@ def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
     lang = request.GET.get("lang", assessment.language)
     if lang not in (assessment.result or {}):
         lang = assessment.language
-    return _download(*report_pdf(assessment, lang))
+    try:
+        return _download(*report_pdf(assessment, lang))
+    except ReportUnavailable as error:
+        return unavailable_response(request, error, reverse("workspace:assessment", kwargs={"pk": pk}), "result")
 
 
 @consultant_required
@@ -94,11 +105,25 @@ def reports_zip(request: HttpRequest) -> HttpResponse:
     if not latest:
         messages.error(request, _("Please choose at least one client with a finished check."))
         return redirect("workspace:home")
+    budget = getattr(settings, "REPORT_ZIP_BUDGET_SECONDS", ZIP_RENDER_BUDGET_SECONDS)
+    started = time.monotonic()
+    rendered = 0
     buffer = io.BytesIO()
     names: set[str] = set()
+    chosen = sorted(latest.values(), key=lambda a: a.client.name.lower())
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for assessment in sorted(latest.values(), key=lambda a: a.client.name.lower()):
-            filename, _mimetype, content = report_pdf(assessment, assessment.language)
+        for done, assessment in enumerate(chosen):
+            report = cached_report_pdf(assessment, assessment.language)
+            if report is None:
+                # At least one new report per click, so that clicking again always gets further.
+                if rendered and time.monotonic() - started > budget:
+                    return zip_in_progress_response(request, done, len(chosen), reverse("workspace:home"))
+                try:
+                    report = report_pdf(assessment, assessment.language)
+                except ReportUnavailable as error:
+                    return unavailable_response(request, error, reverse("workspace:home"), "clients")
+                rendered += 1
+            filename, _mimetype, content = report
             if filename in names:
                 filename = f"{assessment.pk}-{filename}"
             names.add(filename)

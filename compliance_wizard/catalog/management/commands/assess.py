@@ -2,7 +2,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from django.core.management.base import BaseCommand, CommandError, no_translations
 from django.utils import timezone
 
@@ -13,12 +12,14 @@ from compliance_wizard.engine import (
     AnswersDocument,
     Checklist,
     check_answers,
-    parse_answers,
-    read_answers_file,
     score,
 )
-from compliance_wizard.engine.yamlfile import MAX_FILE_BYTES, parse_yaml
-from compliance_wizard.report.pdf import render_pdf
+from compliance_wizard.engine.answers_file import answers_document, read_answers_data
+from compliance_wizard.engine.errors import shown
+
+# Like a download: in a child process within REPORT_RENDER_TIMEOUT and REPORT_MAX_PAGES (report/limits.py).
+from compliance_wizard.report.isolated import render_pdf
+from compliance_wizard.report.limits import ReportUnavailable
 from compliance_wizard.report.sections import finding_kind
 from compliance_wizard.workspace.exchange import split_export
 
@@ -74,7 +75,8 @@ class Command(BaseCommand):
         document, checklist, check, problems, warnings = self._check(Path(name), options)
         if problems or checklist is None or check is None:
             for problem in problems:
-                self.stderr.write(problem)
+                # Like the batch lines: every problem names its file, also the ones about the answers.
+                self.stderr.write(problem if problem.startswith(f"{name}: ") else f"{name}: {problem}")
             noun = "problem" if len(problems) == 1 else "problems"
             raise CommandError(f"{len(problems)} {noun} in {name}", returncode=BAD_INPUT)
 
@@ -87,7 +89,10 @@ class Command(BaseCommand):
 
         pdf_out = options["pdf_out"]
         if pdf_out:
-            _, _, content = render_pdf(data, generated_on=timezone.localdate())
+            try:
+                _, _, content = render_pdf(data, generated_on=timezone.localdate())
+            except ReportUnavailable as exc:
+                raise CommandError(f"{pdf_out} not written: {exc}", returncode=BAD_INPUT) from None
             Path(pdf_out).write_bytes(content)
         out = options["json_out"]
         if out:
@@ -126,7 +131,12 @@ class Command(BaseCommand):
             line = f"{name}: {_one_line(data, lang)}"
             if pdf_dir is not None:
                 target = pdf_dir / _pdf_name(name)
-                _, _, content = render_pdf(data, generated_on=timezone.localdate())
+                try:
+                    _, _, content = render_pdf(data, generated_on=timezone.localdate())
+                except ReportUnavailable as exc:
+                    self.stderr.write(f"{name}: {target} not written: {exc}")
+                    bad.append(name)
+                    continue
                 try:
                     target.write_bytes(content)
                 except OSError as exc:
@@ -156,7 +166,9 @@ class Command(BaseCommand):
             try:
                 checklist = registry.get(checklist_id)
             except KeyError:
-                problems.append(f"unknown checklist '{checklist_id}' (available: {', '.join(available) or 'none'})")
+                problems.append(
+                    f"unknown checklist '{shown(checklist_id)}' (available: {', '.join(available) or 'none'})"
+                )
 
         check = None
         warnings: list[str] = []
@@ -175,32 +187,16 @@ class Command(BaseCommand):
 def read_document(path: Path) -> tuple[AnswersDocument, dict[str, Any]]:
     """An answers file read by the engine, or an exported assessment (it has `format`) read as the
     answers file it contains, together with the whole export."""
-    data = _peek(path)
+    data, unreadable = read_answers_data(path)  # read once, within the engine's limits
+    if unreadable:
+        return AnswersDocument(problems=unreadable), {}
     if not (isinstance(data, dict) and "format" in data):
-        return read_answers_file(path), {}
+        return answers_document(data, str(path)), {}
+    # The answers-file part is checked by the engine exactly like a plain answers file.
     answers_part, problems = split_export(data)
-    # Handed back to the engine as text, so the answers-file part is checked exactly like a plain
-    # answers file; what safe_load read, safe_dump writes back unchanged.
-    document = parse_answers(yaml.safe_dump(answers_part, allow_unicode=True), str(path))
+    document = answers_document(answers_part, str(path))
     document.problems[:0] = [f"{path}: {p}" for p in problems]
     return document, data
-
-
-def _peek(path: Path) -> object:
-    """The parsed file, or None whenever the engine's own reading will report why it is unreadable."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return None
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    if path.suffix.lower() == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError:
-            return None
-    data, errors = parse_yaml(text, str(path))
-    return None if errors else data
 
 
 def _pdf_name(name: str) -> str:

@@ -1,0 +1,44 @@
+"""The page a user gets instead of a PDF that exceeded a bound (limits.py): what happened, and that nothing is lost."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .limits import ReportTimedOut, ReportTooLong, ReportUnavailable
+
+logger = logging.getLogger(__name__)
+
+# Beside 404.html and 503.html, not in templates/report/: a web page, translated in the main catalogue.
+TEMPLATE = "report_unavailable.html"
+# A timeout mostly means the machine is busy: a minute later the same report usually renders.
+RETRY_AFTER_SECONDS = 60
+# The stored content makes the report too long: asking again gives the same answer until it is shortened.
+TOO_LONG_STATUS = 422
+
+
+def unavailable_response(request: HttpRequest, error: ReportUnavailable, back_url: str, back_to: str) -> HttpResponse:
+    """back_to: "result" (the check's page) or "clients" (the workspace overview), for the link's wording."""
+    logger.warning("report: not delivered: %s", error)  # numbers only, never the report's content
+    timed_out = isinstance(error, ReportTimedOut)
+    context = {
+        "timed_out": timed_out,
+        "pages": error.pages if isinstance(error, ReportTooLong) else None,
+        "limit": error.limit if isinstance(error, ReportTooLong) else None,
+        "back_url": back_url,
+        "back_to": back_to,
+    }
+    response = render(request, TEMPLATE, context, status=503 if timed_out else TOO_LONG_STATUS)
+    if timed_out:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def zip_in_progress_response(request: HttpRequest, ready: int, total: int, back_url: str) -> HttpResponse:
+    """A zip of many reports stopped before the worker timeout: the reports made so far are kept for the next try."""
+    context = {"zip_ready": ready, "zip_total": total, "back_url": back_url, "back_to": "clients"}
+    response = render(request, TEMPLATE, context, status=503)
+    response["Retry-After"] = "5"
+    return response
