@@ -1,6 +1,6 @@
 """`make bench`: start the production stack on loopback, drive it, print a table, write bench/results.json.
 
-    python -m bench.run [--smoke] [--out PATH]
+    python -m bench.run [--plan full|quick|smoke] [--out PATH]
 
 SQLite in a temporary folder by default; PostgreSQL when DATABASE_URL names a benchmark database
 (postgres://postgres@127.0.0.1:5432/compliance_bench; it is dropped and created again, and so is
@@ -18,6 +18,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -49,7 +50,7 @@ class Plan:
     warmup: float  # seconds of load before each measuring window opens
     wizard_users: int
     wizard_window: float
-    wizard_rounds: int  # reference and app take turns (ABBA), so drift in the machine's load hits both
+    wizard_rounds: int  # reference and app take turns (ABBA ABBA), so drift in the machine's load hits both
     check_users: int
     check_window: float
     mixed_users: int
@@ -62,12 +63,15 @@ class Plan:
     cli_runs: int
     rules_runs: int
     report: str = "worst"  # the report of phases 3, 4, 5 and 8 (6 always renders the typical one)
+    wizard_only: bool = False  # phases 1 and 8 only: for comparing changes to the wizard in a minute
 
 
 PLANS = {
-    "full": Plan(0, 2, 16, 10, 2, 8, 15, 8, 2, 15, 3, 10, 100, 100, 3, 5),
+    "full": Plan(0, 1, 16, 5, 4, 8, 15, 8, 2, 15, 3, 10, 100, 100, 3, 5),
     # The same scenario with tiny numbers, for tests/test_bench_smoke.py.
     "smoke": Plan(2, 0.3, 2, 1, 1, 2, 1.5, 2, 1, 1.5, 1, 1, 3, 2, 1, 1, report="typical"),
+    # Figures 1 and 8 alone, in short windows: a quick look while working on the wizard.
+    "quick": Plan(0, 1, 16, 3, 4, 8, 0, 8, 2, 8, 0, 0, 0, 0, 0, 0, wizard_only=True),
 }
 
 TARGETS = {
@@ -372,8 +376,9 @@ def bench(plan: Plan, database_url: str | None, log=print) -> dict:  # type: ign
         env = app_env(databases, BENCH_WARM_UP=WARM_UP)
         typical = scenario(env, "answers", "typical")
         mixed_tokens = scenario(env, "finished", plan.report, str(max(4, int(plan.mixed_window * 2))))
-        pdf_tokens = scenario(env, "finished", plan.report, str(2 * plan.pdf_first + plan.pdf_warm + 1))
-        memory_tokens = scenario(env, "finished", "typical", str(plan.memory_renders))
+        if not plan.wizard_only:
+            pdf_tokens = scenario(env, "finished", plan.report, str(2 * plan.pdf_first + plan.pdf_warm + 1))
+            memory_tokens = scenario(env, "finished", "typical", str(plan.memory_renders))
 
         log("starting the app and the reference wizard")
         app = Server("app", APP, env, plan.workers).start(databases.workdir)
@@ -382,27 +387,29 @@ def bench(plan: Plan, database_url: str | None, log=print) -> dict:  # type: ign
         results["warm_up_s"] = [s for _, s in app.warm_lines()]
         log("1. wizard step round trips")
         results["wizard"] = wizard_phase(app, ref, typical, plan)
-        log("2. complete checks")
-        results["complete_check"] = complete_check_phase(app, typical, plan)
+        if not plan.wizard_only:
+            log("2. complete checks")
+            results["complete_check"] = complete_check_phase(app, typical, plan)
         log("8. wizard while reports render")
         results["mixed"] = mixed_phase(app, typical, mixed_tokens, plan)
-        log("4. cached report")
-        results["cached"] = cached_phase(app, pdf_tokens.pop(), plan)
-        ref.stop()
-        app.stop()
+        if not plan.wizard_only:
+            log("4. cached report")
+            results["cached"] = cached_phase(app, pdf_tokens.pop(), plan)
+            ref.stop()
+            app.stop()
 
-        log(f"3. {plan.report} report; 6. memory of one worker")
-        single = Server("app-one-worker", APP, env, 1).start(databases.workdir)
-        cold = Server("app-without-warm-up", APP, app_env(databases), 1).start(databases.workdir)
-        servers += [single, cold]
-        results["pdf"] = pdf_phase(single, cold, pdf_tokens, plan)
-        cold.stop()
-        results["memory"] = memory_phase(single, memory_tokens, plan)
-        single.stop()
+            log(f"3. {plan.report} report; 6. memory of one worker")
+            single = Server("app-one-worker", APP, env, 1).start(databases.workdir)
+            cold = Server("app-without-warm-up", APP, app_env(databases), 1).start(databases.workdir)
+            servers += [single, cold]
+            results["pdf"] = pdf_phase(single, cold, pdf_tokens, plan)
+            cold.stop()
+            results["memory"] = memory_phase(single, memory_tokens, plan)
+            single.stop()
 
-        log("5. assess on the command line; 7. rule files")
-        results["cli"] = cli_phase(env, databases.workdir, plan)
-        results["rules"] = rules_phase(env, plan)
+            log("5. assess on the command line; 7. rule files")
+            results["cli"] = cli_phase(env, databases.workdir, plan)
+            results["rules"] = rules_phase(env, plan)
         results["server_errors"] = {s.name: s.errors() for s in servers}
     finally:
         for server in servers:
@@ -421,25 +428,27 @@ def _ratio(a: float | None, b: float | None) -> float:
 
 
 def verdicts(r: dict) -> dict[str, dict]:
+    """Each target against its figure; a plan that skipped a phase (quick) has no verdict for it."""
     figures = {
-        "wizard_ratio": (r["wizard"]["ratio"], lambda v: v >= 1.0),
-        "wizard_p99_ms": (r["wizard"]["app"]["p99_ms"], lambda v: v <= 60),
-        "pdf_ratio_per_page": (r["pdf"]["ratio_per_page"], lambda v: v <= 1.3),
-        "pdf_first_vs_warm": (r["pdf"]["first_vs_warm"], lambda v: v <= 0.2),
-        "cached_p50_ms": (r["cached"]["downloads"]["p50_ms"], lambda v: v <= 20),
-        "worker_peak_mib": (r["memory"]["peak_mib"], lambda v: v <= 150),
-        "worker_growth_mib": (r["memory"]["growth_mib"], lambda v: v < 1),
-        "rules_ms": (r["rules"]["median_ms"], lambda v: v <= 50),
-        "mixed_p99_ms": (r["mixed"]["with_reports"]["p99_ms"], lambda v: v < 100),
+        "wizard_ratio": ("wizard", lambda: r["wizard"]["ratio"], lambda v: v >= 1.0),
+        "wizard_p99_ms": ("wizard", lambda: r["wizard"]["app"]["p99_ms"], lambda v: v <= 60),
+        "pdf_ratio_per_page": ("pdf", lambda: r["pdf"]["ratio_per_page"], lambda v: v <= 1.3),
+        "pdf_first_vs_warm": ("pdf", lambda: r["pdf"]["first_vs_warm"], lambda v: v <= 0.2),
+        "cached_p50_ms": ("cached", lambda: r["cached"]["downloads"]["p50_ms"], lambda v: v <= 20),
+        "worker_peak_mib": ("memory", lambda: r["memory"]["peak_mib"], lambda v: v <= 150),
+        "worker_growth_mib": ("memory", lambda: r["memory"]["growth_mib"], lambda v: v < 1),
+        "rules_ms": ("rules", lambda: r["rules"]["median_ms"], lambda v: v <= 50),
+        "mixed_p99_ms": ("mixed", lambda: r["mixed"]["with_reports"]["p99_ms"], lambda v: v < 100),
     }
-    return {
-        name: {"value": value, "target": TARGETS[name], "met": bool(check(value))}
-        for name, (value, check) in figures.items()
-    }
+    verdict = {}
+    for name, (section, value, check) in figures.items():
+        if section in r:
+            verdict[name] = {"value": value(), "target": TARGETS[name], "met": bool(check(value()))}
+    return verdict
 
 
 def table(r: dict) -> str:
-    w, c, p, m, x = r["wizard"], r["complete_check"], r["pdf"], r["memory"], r["mixed"]
+    w, x = r["wizard"], r["mixed"]
     t = r["targets"]
 
     def mark(name: str) -> str:
@@ -458,6 +467,36 @@ def table(r: dict) -> str:
             f"{w['app_cpu_ms_per_step']:.1f} / {w['reference_cpu_ms_per_step']:.1f}",
             "",
         ),
+    ]
+    if "pdf" in r:  # not in the quick plan
+        rows += _other_rows(r, mark)
+    rows += [
+        (
+            f"8 wizard p99 ms, {x['users']} users: alone / while rendering",
+            f"{x['alone']['p99_ms']:.0f} / {x['with_reports']['p99_ms']:.0f}",
+            mark("mixed_p99_ms"),
+        ),
+        (
+            "  steps/s alone / while rendering",
+            f"{x['alone'].get('per_second', 0):.0f} / {x['with_reports'].get('per_second', 0):.0f}",
+            "",
+        ),
+        ("  reports rendered meanwhile, p50 s", f"{x['renders']['count']}, {x['renders']['p50_ms'] / 1000:.1f}", ""),
+    ]
+    width = max(len(row[0]) for row in rows)
+    lines = [f"{name:<{width}}  {value:>14}  {verdict}".rstrip() for name, value, verdict in rows]
+    mach = r["machine"]
+    lines.append(
+        f"\n{mach['cpu']}, {mach['cores']} cores, {mach['database']}, Python {mach['python']}; "
+        f"load average {mach['load_average_at_start'][0]:.1f} at start, {mach['load_average_at_end'][0]:.1f} at end; "
+        f"{r['seconds']:.0f} s"
+    )
+    return "\n".join(lines)
+
+
+def _other_rows(r: dict, mark) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    c, p, m = r["complete_check"], r["pdf"], r["memory"]
+    return [
         (f"2 complete check, {c['users']} users: checks/s", f"{c['checks'].get('per_second', 0):.1f}", ""),
         ("  p95 per request ms", f"{c['requests']['p95_ms']:.0f}", ""),
         (f"3 {r['plan']['report']}-case report: pages", f"{p['pages']}", ""),
@@ -492,27 +531,7 @@ def table(r: dict) -> str:
             mark("worker_growth_mib"),
         ),
         ("7 load + validate rule files ms", f"{r['rules']['median_ms']:.0f}", mark("rules_ms")),
-        (
-            f"8 wizard p99 ms, {x['users']} users: alone / while rendering",
-            f"{x['alone']['p99_ms']:.0f} / {x['with_reports']['p99_ms']:.0f}",
-            mark("mixed_p99_ms"),
-        ),
-        (
-            "  steps/s alone / while rendering",
-            f"{x['alone'].get('per_second', 0):.0f} / {x['with_reports'].get('per_second', 0):.0f}",
-            "",
-        ),
-        ("  reports rendered meanwhile, p50 s", f"{x['renders']['count']}, {x['renders']['p50_ms'] / 1000:.1f}", ""),
     ]
-    width = max(len(row[0]) for row in rows)
-    lines = [f"{name:<{width}}  {value:>14}  {verdict}".rstrip() for name, value, verdict in rows]
-    mach = r["machine"]
-    lines.append(
-        f"\n{mach['cpu']}, {mach['cores']} cores, {mach['database']}, Python {mach['python']}; "
-        f"load average {mach['load_average_at_start'][0]:.1f} at start, {mach['load_average_at_end'][0]:.1f} at end; "
-        f"{r['seconds']:.0f} s"
-    )
-    return "\n".join(lines)
 
 
 def _pcts(s: dict) -> str:
@@ -522,12 +541,21 @@ def _pcts(s: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "--smoke", action="store_true", help="the same scenario with tiny numbers (seconds, not minutes)"
+        "--plan",
+        choices=sorted(PLANS),
+        default="full",
+        help="full: every figure; quick: figures 1 and 8 in short windows; smoke: everything with tiny numbers",
     )
-    parser.add_argument("--out", default=str(BENCH / "results.json"), help="where to write the results (JSON)")
+    parser.add_argument("--smoke", action="store_true", help="the same as --plan smoke")
+    parser.add_argument("--out", help="where to write the results (JSON); default bench/results.json for --plan full")
     args = parser.parse_args(argv)
+    name = "smoke" if args.smoke else args.plan
+    # Only a full run replaces the figures kept in the repository.
+    args.out = args.out or str(
+        BENCH / "results.json" if name == "full" else Path(tempfile.gettempdir()) / f"bench-{name}.json"
+    )
     results = bench(
-        PLANS["smoke" if args.smoke else "full"],
+        PLANS[name],
         os.environ.get("DATABASE_URL"),
         log=lambda m: print(m, file=sys.stderr, flush=True),
     )
