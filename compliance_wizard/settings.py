@@ -137,6 +137,10 @@ LOGOUT_REDIRECT_URL = "start"
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 30)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Requests for a password-reset mail, counted per e-mail address and per client address.
+PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 3)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
+PASSWORD_RESET_WINDOW_SECONDS = env_int("PASSWORD_RESET_WINDOW_SECONDS", 60 * 60)
 # Wrong tokens (404 on a /draft/, /result/, reminder or account link) from one client address within the
 # window refuse every further token lookup from it, right ones too, until the window has passed.
 TOKEN_FAILURE_LIMIT = env_int("TOKEN_FAILURE_LIMIT", 20)

@@ -254,6 +254,33 @@ def test_a_new_password_from_the_mailed_link_lifts_a_lock_someone_else_caused(da
     assert log_in(client, DANA, "Neue-Kastanie-2025").status_code == 302
 
 
+def test_reset_mails_are_limited_so_the_form_cannot_flood_an_inbox(dana_account, clock):
+    """Someone asks for Dana's new password over and over: three mails an hour reach her, then the form says
+    how long to wait; a different client address cannot send a fourth either. An hour later it works again."""
+    for _ in range(3):
+        assert browser().post(RESET, {"email": DANA}).status_code == 302
+    refused = browser("198.51.100.7").post(RESET, {"email": DANA})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) <= 3600
+    page = refused.content.decode()
+    assert "Too many requests for a new password. Please try again in 60 minutes." in page
+    assert 'aria-describedby="id_email_error"' in page or "id_email_error" in page
+    assert len(mail.outbox) == 3
+
+    clock.t += 3600
+    assert browser().post(RESET, {"email": DANA}).status_code == 302
+    assert len(mail.outbox) == 4
+
+
+def test_one_client_address_cannot_send_reset_mails_to_many_addresses(dana_account, clock, settings):
+    settings.PASSWORD_RESET_LIMIT_PER_ADDRESS = 4
+    for n in range(4):
+        assert browser().post(RESET, {"email": f"kunde{n}@example.de"}).status_code == 302
+    assert browser().post(RESET, {"email": DANA}).status_code == 429
+    assert mail.outbox == []  # none of the four had an account, and Dana got nothing either
+    assert browser("198.51.100.7").post(RESET, {"email": DANA}).status_code == 302
+    assert len(mail.outbox) == 1
+
+
 def test_an_unknown_address_sees_the_same_page_and_no_mail_is_sent(dana_account):
     response = browser().post(RESET, {"email": "niemand@example.de"}, follow=True)
     assert response.status_code == 200

@@ -28,7 +28,7 @@ def now() -> float:
 
 @dataclass(frozen=True)
 class Counter:
-    kind: str  # "name" or "address"
+    kind: str  # "name" (an account name or e-mail address) or "address" (the client's)
     value: str
     limit: int
     # The token throttle (compliance_wizard/token_throttle.py) counts wrong tokens the same way.
@@ -95,3 +95,28 @@ def record_failure(username: str, address: str | None) -> None:
 def clear(username: str) -> None:
     """Forget the failures for this name (after a login or a new password); the address keeps its count."""
     _counters(username, None)[0].clear(now())
+
+
+# -- password-reset requests: each one sends a mail, so they are counted whether or not the account exists ----
+
+
+def _reset_counters(email: str, address: str | None) -> list[Counter]:
+    window = settings.PASSWORD_RESET_WINDOW_SECONDS
+    counters = [Counter("name", email.strip().lower(), settings.PASSWORD_RESET_LIMIT, window, "reset-requests")]
+    if address:
+        counters.append(
+            Counter("address", address, settings.PASSWORD_RESET_LIMIT_PER_ADDRESS, window, "reset-requests")
+        )
+    return counters
+
+
+def reset_seconds_locked(email: str, address: str | None) -> int:
+    """How long further reset mails to this address or requested from this client are refused; 0 if not."""
+    at = now()
+    return max(counter.seconds_locked(at) for counter in _reset_counters(email, address))
+
+
+def record_reset_request(email: str, address: str | None) -> None:
+    at = now()
+    for counter in _reset_counters(email, address):
+        counter.add_failure(at)

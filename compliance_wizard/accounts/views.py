@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from compliance_wizard.chambers.models import ChamberStaff
 from compliance_wizard.workspace.models import Consultant
@@ -58,6 +61,28 @@ class PasswordResetView(auth_views.PasswordResetView):
     @property
     def extra_email_context(self) -> dict[str, int]:
         return link_validity()
+
+    def form_valid(self, form):
+        # Every request may send a mail: without a limit the form could flood someone's inbox.
+        email, address = form.cleaned_data["email"], self.request.META.get("REMOTE_ADDR")
+        wait = throttle.reset_seconds_locked(email, address)
+        if wait:
+            minutes = max(1, math.ceil(wait / 60))
+            form.add_error(
+                "email",
+                ngettext(
+                    "Too many requests for a new password. Please try again in %(minutes)d minute.",
+                    "Too many requests for a new password. Please try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(wait)
+            return response
+        throttle.record_reset_request(email, address)
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
