@@ -1,4 +1,4 @@
-"""The PDF report under the worst input it can get, and within its bounds.
+"""The PDF report under the worst input it can get.
 
 Promised:
 - Every text that reaches the report, filled to its limit with markup, CSS and template syntax that point at
@@ -6,10 +6,7 @@ Promised:
   fetched (the server counts every connection: none), nothing embedded but the consultant's own logo, and
   the report stays on its pages and under REPORT_MAX_PAGES. For an anonymous check, a consultant's branded
   check and a chamber member's check, in German and English, through the downloads and `assess --pdf`.
-- The URL fetcher serves our static files and data: URIs and nothing else.
-- A rendering over REPORT_RENDER_TIMEOUT is stopped: its process is gone, its slot free, the user gets a page
-  (503, Retry-After) saying their answers are safe, and the next download works. A report over
-  REPORT_MAX_PAGES is not made (422). `assess --pdf` exits 2 with the reason in either case.
+The URL fetcher itself: test_pdf_fetcher.py; the time and page limits: test_pdf_bounds.py.
 
 The web server runs in a process of its own: with a thread in this process the renderer would take its
 in-thread fallback (isolated.py) instead of the child process a production worker uses.
@@ -21,8 +18,6 @@ import datetime
 import http.server
 import io
 import multiprocessing
-import os
-import tempfile
 import urllib.request
 import zipfile
 from io import StringIO
@@ -33,22 +28,19 @@ import pytest
 import weasyprint
 import yaml
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.template.loader import render_to_string
 from django.utils import translation
 from PIL import Image
 from weasyprint.formatting_structure import boxes
 
-from compliance_wizard.assessments.models import Assessment, ReportFile
+from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.branding.brand import Brand
 from compliance_wizard.branding.logo import reencode_logo
 from compliance_wizard.catalog import registry
 from compliance_wizard.chambers.models import Chamber
 from compliance_wizard.engine import check_answers, score
 from compliance_wizard.engine.progress import compare_results
-from compliance_wizard.report import isolated
-from compliance_wizard.report.fetcher import PSEUDO_ORIGIN, FetchRefused, ReportFetcher, static_prefix
-from compliance_wizard.report.isolated import render_slot
+from compliance_wizard.report.fetcher import PSEUDO_ORIGIN
 from compliance_wizard.report.pdf import TEMPLATE, _fetcher, report_context
 from compliance_wizard.report.sections import OPEN, finding_kind
 from compliance_wizard.workspace.models import Client, Consultant, FindingNote
@@ -167,20 +159,6 @@ def hostile_url(server: CountingServer, length: int, path: str = "/redirect") ->
 
 def max_length(model: type, field: str) -> int:
     return model._meta.get_field(field).max_length
-
-
-def children() -> set[int]:
-    """The processes whose parent is this one, zombies (exited, never waited for) included."""
-    me = str(os.getpid())
-    found = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            state_and_parent = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if state_and_parent[1] == me:
-            found.add(int(stat.parent.name))
-    return found
 
 
 def make_logo() -> bytes:
@@ -302,17 +280,6 @@ def patient(settings):
     """The worst case takes seconds on a quiet machine, at nice 10 on a busy shared one many times that: here
     the content is under test, so the time limit is only a guard against a hang (its own tests are below)."""
     settings.REPORT_RENDER_TIMEOUT = 180
-
-
-@pytest.fixture
-def open_slots(settings, monkeypatch, tmp_path):
-    """One slot of our own (other test runs on this machine share the installation's), and no waiting."""
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where isolated.py keeps its slot locks
-    # The bounds are the forked child's: a test run that started the browser tests' live server has an idle
-    # thread besides this one, which would make the renderer fall back to rendering in this thread.
-    monkeypatch.setattr(isolated, "fork_is_safe", lambda: True)
-    settings.REPORT_RENDER_SLOTS = 1
-    settings.REPORT_RENDER_WAIT = 0
 
 
 # -- the worst case, as users download it ---------------------------------------------------------------
@@ -450,172 +417,3 @@ def test_words_without_spaces_stay_on_the_page(server, whatsapp):
                 if box.position_x < 0 or right > page.width + 0.5 or bottom > page.height + 0.5:
                     outside.append((number, box.element_tag, box.text[:30]))
     assert outside == []
-
-
-# -- the URL fetcher itself ------------------------------------------------------------------------------
-
-
-class TestOnlyOurStaticFilesAndDataUris:
-    @pytest.fixture
-    def fetcher(self):
-        return ReportFetcher()
-
-    @pytest.fixture
-    def planted(self, settings, tmp_path):
-        """A static folder with symlinks someone planted: to /etc/passwd, to settings.py, to /etc, and one inside."""
-        folder = tmp_path / "static"
-        (folder / "css").mkdir(parents=True)
-        (folder / "css" / "own.css").write_text("p { color: black }")
-        (folder / "passwd.css").symlink_to("/etc/passwd")
-        (folder / "settings.css").symlink_to(Path(settings.BASE_DIR) / "compliance_wizard" / "settings.py")
-        (folder / "etc").symlink_to("/etc")
-        (folder / "alias.css").symlink_to(folder / "css" / "own.css")
-        settings.STATICFILES_DIRS = [folder, *settings.STATICFILES_DIRS]
-        return folder
-
-    def read(self, fetcher, url: str) -> bytes:
-        response = fetcher.fetch(url)
-        try:
-            return response.read()
-        finally:
-            response.close()
-
-    def test_serves_our_static_files_and_data_uris(self, fetcher):
-        assert self.read(fetcher, static_prefix() + "fonts/DejaVuSans.ttf").startswith(b"\x00\x01\x00\x00")
-        assert b"@page" in self.read(fetcher, static_prefix() + "report/report.css")
-        assert self.read(fetcher, "data:text/plain;base64,SGVsbG8=") == b"Hello"
-        assert self.read(fetcher, "data:,plain%20text") == b"plain text"
-
-    @pytest.mark.parametrize(
-        "url",
-        [
-            "file:///etc/passwd",
-            "FILE:///etc/passwd",
-            "file://localhost/etc/passwd",
-            "http://127.0.0.1:1/",
-            "https://127.0.0.1:1/static/report/report.css",
-            "http://report.invalid/static/report/report.css",
-            "ftp://127.0.0.1/etc/passwd",
-            "gopher://127.0.0.1:1/",
-            "//127.0.0.1/static/report/report.css",
-            PSEUDO_ORIGIN + "static/../../compliance_wizard/settings.py",
-            PSEUDO_ORIGIN + "static/report/../../../compliance_wizard/settings.py",
-            PSEUDO_ORIGIN + "static/%2e%2e/%2e%2e/compliance_wizard/settings.py",
-            PSEUDO_ORIGIN + "static/%2E%2E/%2E%2E/etc/passwd",
-            PSEUDO_ORIGIN + "static/report%2f..%2f..%2fcompliance_wizard%2fsettings.py",
-            PSEUDO_ORIGIN + "static/report%5c..%5c..%5cmanage.py",
-            PSEUDO_ORIGIN + "static/%252e%252e/%252e%252e/etc/passwd",
-            PSEUDO_ORIGIN + "static/report/report.css%00.png",
-            PSEUDO_ORIGIN + "static/.%2e/manage.py",
-            PSEUDO_ORIGIN + "manage.py",
-        ],
-    )
-    def test_refuses_every_other_url(self, fetcher, url):
-        with pytest.raises(FetchRefused):
-            fetcher.fetch(url)
-
-    @pytest.mark.parametrize("name", ["passwd.css", "settings.css", "etc/passwd", "etc/hostname"])
-    def test_refuses_symlinks_that_lead_out_of_the_static_folder(self, fetcher, planted, name):
-        with pytest.raises(FetchRefused):
-            fetcher.fetch(static_prefix() + name)
-
-    def test_a_symlink_within_the_static_folder_is_served(self, fetcher, planted):
-        assert self.read(fetcher, static_prefix() + "alias.css") == b"p { color: black }"
-
-
-# -- the bounds ------------------------------------------------------------------------------------------
-
-
-def anonymous_check(client) -> WizardRun:
-    run = WizardRun(client, "whatsapp-business")
-    run.start("Malerbetrieb Krause")
-    run.answer_all(answers_of(MODEL_BUSINESS))
-    return run
-
-
-def test_a_rendering_over_time_is_stopped_and_the_user_told(client, settings, db, open_slots):
-    run = anonymous_check(client)
-    others = children()
-    settings.REPORT_RENDER_TIMEOUT = 0.05  # a real report takes more than a second
-
-    response = client.get(f"/result/{run.token}/report.pdf", HTTP_ACCEPT_LANGUAGE="de")
-    assert response.status_code == 503
-    assert response["Retry-After"] == "60"
-    page = response.content.decode()
-    assert "Der Bericht konnte nicht erstellt werden" in page
-    assert "Ihre Antworten und Ihr Ergebnis sind sicher" in page
-    assert f'href="/result/{run.token}/"' in page
-    assert children() == others  # the renderer was stopped and waited for, not left running
-    assert not ReportFile.objects.exists()
-    with render_slot() as got_one:  # REPORT_RENDER_WAIT = 0: only a free slot says yes
-        assert got_one
-
-    settings.REPORT_RENDER_TIMEOUT = 35
-    response = client.get(f"/result/{run.token}/report.pdf")
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
-
-
-def test_a_report_over_the_page_limit_is_not_made(client, settings, dana, open_slots):
-    assessment = finished_check(add_client(dana), answers_of(MODEL_BUSINESS))
-    client.force_login(dana.user)
-    settings.REPORT_MAX_PAGES = 1
-    others = children()
-
-    response = client.get(f"/workspace/checks/{assessment.pk}/report.pdf", HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 422
-    page = response.content.decode()
-    assert "The report could not be created" in page
-    assert "at most 1 are possible" in page
-    assert "Your answers and your result are safe" in page
-    assert f'href="/workspace/checks/{assessment.pk}/"' in page
-
-    response = client.post("/workspace/reports.zip", {"client": [assessment.client_id]}, HTTP_ACCEPT_LANGUAGE="de")
-    assert response.status_code == 422
-    assert "Der Bericht wäre zu lang" in response.content.decode()
-    assert 'href="/workspace/"' in response.content.decode()
-    assert children() == others and not ReportFile.objects.exists()
-
-    settings.REPORT_MAX_PAGES = 150
-    response = client.get(f"/workspace/checks/{assessment.pk}/report.pdf")
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
-
-
-class TestAssessWithinBounds:
-    @pytest.fixture(autouse=True)
-    def fresh_registry(self):
-        registry.reset()
-        yield
-        registry.reset()
-
-    @pytest.fixture
-    def answers_file(self, tmp_path):
-        path = tmp_path / "krause.yaml"
-        path.write_text(
-            yaml.safe_dump({"checklist": "whatsapp-business", "answers": answers_of(MODEL_BUSINESS)}), encoding="utf-8"
-        )
-        return path
-
-    def run(self, *args: str) -> tuple[CommandError, str]:
-        err = StringIO()
-        with pytest.raises(CommandError) as caught:
-            call_command("assess", *args, stdout=StringIO(), stderr=err)
-        return caught.value, err.getvalue()
-
-    def test_over_time_exits_2_and_writes_nothing(self, settings, answers_file, tmp_path, open_slots):
-        settings.REPORT_RENDER_TIMEOUT = 0.05
-        others = children()
-        target = tmp_path / "krause.pdf"
-        error, _ = self.run(str(answers_file), "--pdf", str(target))
-        assert error.returncode == 2
-        assert str(error) == f"{target} not written: " + (
-            "rendering the report took longer than 0.05 s (REPORT_RENDER_TIMEOUT) and was stopped"
-        )
-        assert not target.exists() and children() == others
-
-    def test_over_the_page_limit_exits_2_and_writes_nothing(self, settings, answers_file, tmp_path):
-        settings.REPORT_MAX_PAGES = 1
-        error, stderr = self.run(str(answers_file), "--pdf-dir", str(tmp_path / "out"))
-        assert error.returncode == 2
-        assert "krause.pdf not written: the report would have" in stderr
-        assert "more than REPORT_MAX_PAGES (1)" in stderr
-        assert list((tmp_path / "out").iterdir()) == []
