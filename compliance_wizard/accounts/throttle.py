@@ -73,50 +73,44 @@ class Counter:
         cache.delete_many([key for _, key in self.buckets(at)])
 
 
-def _counters(username: str, address: str | None) -> list[Counter]:
-    counters = [Counter("name", username.strip().lower(), settings.LOGIN_FAILURE_LIMIT)]
+@dataclass(frozen=True)
+class Limits:
+    """What is counted per account name (or e-mail address) and per client address: names of settings."""
+
+    namespace: str
+    per_name: str
+    per_address: str
+    window: str | None = None  # None: LOGIN_LOCKOUT_SECONDS
+
+
+LOGINS = Limits("login-failures", "LOGIN_FAILURE_LIMIT", "LOGIN_FAILURE_LIMIT_PER_ADDRESS")
+# Each reset request sends a mail, so they are counted whether or not the account exists.
+RESET_MAILS = Limits(
+    "reset-requests", "PASSWORD_RESET_LIMIT", "PASSWORD_RESET_LIMIT_PER_ADDRESS", "PASSWORD_RESET_WINDOW_SECONDS"
+)
+
+
+def _counters(name: str, address: str | None, limits: Limits) -> list[Counter]:
+    window = getattr(settings, limits.window) if limits.window else 0
+    counters = [Counter("name", name.strip().lower(), getattr(settings, limits.per_name), window, limits.namespace)]
     if address:
-        counters.append(Counter("address", address, settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS))
+        counters.append(Counter("address", address, getattr(settings, limits.per_address), window, limits.namespace))
     return counters
 
 
-def seconds_locked(username: str, address: str | None) -> int:
+def seconds_locked(name: str, address: str | None, limits: Limits = LOGINS) -> int:
     """How long further attempts for this name or from this address are refused; 0 when they are not."""
     at = now()
-    return max(counter.seconds_locked(at) for counter in _counters(username, address))
+    return max(counter.seconds_locked(at) for counter in _counters(name, address, limits))
 
 
-def record_failure(username: str, address: str | None) -> None:
+def record_failure(name: str, address: str | None, limits: Limits = LOGINS) -> None:
+    """Count one attempt: a failed login, or (RESET_MAILS) any request for a reset mail."""
     at = now()
-    for counter in _counters(username, address):
+    for counter in _counters(name, address, limits):
         counter.add_failure(at)
 
 
 def clear(username: str) -> None:
     """Forget the failures for this name (after a login or a new password); the address keeps its count."""
-    _counters(username, None)[0].clear(now())
-
-
-# -- password-reset requests: each one sends a mail, so they are counted whether or not the account exists ----
-
-
-def _reset_counters(email: str, address: str | None) -> list[Counter]:
-    window = settings.PASSWORD_RESET_WINDOW_SECONDS
-    counters = [Counter("name", email.strip().lower(), settings.PASSWORD_RESET_LIMIT, window, "reset-requests")]
-    if address:
-        counters.append(
-            Counter("address", address, settings.PASSWORD_RESET_LIMIT_PER_ADDRESS, window, "reset-requests")
-        )
-    return counters
-
-
-def reset_seconds_locked(email: str, address: str | None) -> int:
-    """How long further reset mails to this address or requested from this client are refused; 0 if not."""
-    at = now()
-    return max(counter.seconds_locked(at) for counter in _reset_counters(email, address))
-
-
-def record_reset_request(email: str, address: str | None) -> None:
-    at = now()
-    for counter in _reset_counters(email, address):
-        counter.add_failure(at)
+    _counters(username, None, LOGINS)[0].clear(now())

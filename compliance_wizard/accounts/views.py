@@ -65,7 +65,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         # Every request may send a mail: without a limit the form could flood someone's inbox.
         email, address = form.cleaned_data["email"], self.request.META.get("REMOTE_ADDR")
-        wait = throttle.reset_seconds_locked(email, address)
+        wait = throttle.seconds_locked(email, address, throttle.RESET_MAILS)
         if wait:
             minutes = max(1, math.ceil(wait / 60))
             form.add_error(
@@ -81,7 +81,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             response.status_code = 429
             response["Retry-After"] = str(wait)
             return response
-        throttle.record_reset_request(email, address)
+        throttle.record_failure(email, address, throttle.RESET_MAILS)
         return super().form_valid(form)
 
 
