@@ -5,12 +5,14 @@ Imported by the settings: nothing here may touch Django's settings at import tim
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from csp.constants import NONE, SELF
+from csp.constants import HEADER, NONE, SELF
+from csp.utils import build_policy
 from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 
 from compliance_wizard.env import split_list
@@ -56,6 +58,25 @@ def content_security_policy(ancestors: list[str]) -> dict[str, object]:
     }
 
 
+class ContentSecurityPolicyMiddleware:
+    """settings.CONTENT_SECURITY_POLICY on every response that does not have a policy yet.
+
+    django-csp's own middleware builds the header again for every response, so that views can add nonces
+    or change the policy; this site does neither (no inline script or style, one policy for every page),
+    so the header is built once, by django-csp's builder, when the middleware is set up.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        self.policy = build_policy()
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if self.policy and HEADER not in response:
+            response[HEADER] = self.policy
+        return response
+
+
 class ClientAddressMiddleware:
     """Behind a reverse proxy every request comes from the proxy: take the client's address from its X-Forwarded-For.
 
@@ -82,6 +103,7 @@ class ClientAddressMiddleware:
                     break
         return self.get_response(request)
 
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 (one instance per process; asked on every request)
     def _is_proxy(self, address: str) -> bool:
         if not _valid(address):
             return False
@@ -89,6 +111,7 @@ class ClientAddressMiddleware:
         return any(ip in network for network in self.proxies)
 
 
+@functools.lru_cache(maxsize=1024)  # a few addresses, asked on every request
 def _valid(address: str) -> bool:
     try:
         ipaddress.ip_address(address)

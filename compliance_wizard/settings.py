@@ -52,7 +52,7 @@ MIDDLEWARE = [
     # Outside everything that can answer on its own (the HTTPS redirect, WhiteNoise, the chamber lookup's 404,
     # CSRF failures, error pages), so that every response carries these headers.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "compliance_wizard.security.ContentSecurityPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "compliance_wizard.security.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

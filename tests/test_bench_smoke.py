@@ -6,8 +6,12 @@ suite); what is checked is that every part of the scenario ran, against the real
 
 import importlib.util
 import os
+import subprocess
+import sys
 
 import pytest
+
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("gunicorn") is None or not hasattr(os, "fork"),
@@ -79,3 +83,19 @@ def test_the_table_states_every_target_and_whether_it_was_met(smoke):
         assert verdict["target"] in text
         assert isinstance(verdict["met"], bool)
     assert results["machine"]["cores"] >= 1 and results["machine"]["database"] == "sqlite"
+
+
+@pytest.mark.parametrize("kind", ["check", "get", "post", "floor"])
+def test_each_kind_of_the_instruction_count_runs_without_valgrind(kind):
+    """bench/instructions.py drives the WSGI handler in a child; here once per kind, without counting."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.instructions", "--drive", kind, "1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]

@@ -39,16 +39,32 @@ class Counter:
     def seconds(self) -> int:
         return self.window or settings.LOGIN_LOCKOUT_SECONDS
 
+    @property
+    def key(self) -> str:
+        digest = salted_hmac(KEY_SALT, f"{self.kind}:{self.value}").hexdigest()
+        return f"{self.namespace}:{self.kind}:{digest}"
+
+    @property
+    def recent_key(self) -> str:
+        """Set with every failure for one window: without it, no bucket can count and none need be read.
+
+        The token throttle asks on every request with a token in its URL, nearly always for an address
+        without failures: one cache read instead of fifteen.
+        """
+        return f"{self.key}:recent"
+
     def buckets(self, at: float) -> list[tuple[float, str]]:
         """(start, cache key) of every bucket that still counts at time `at`, oldest first."""
         window = self.seconds
         size = max(1, math.ceil(window / BUCKETS_PER_WINDOW))
-        digest = salted_hmac(KEY_SALT, f"{self.kind}:{self.value}").hexdigest()
+        key = self.key
         # A bucket counts while at < start + window.
         first, current = math.floor((at - window) / size) + 1, math.floor(at / size)
-        return [(b * size, f"{self.namespace}:{self.kind}:{digest}:{b}") for b in range(first, current + 1)]
+        return [(b * size, f"{key}:{b}") for b in range(first, current + 1)]
 
     def seconds_locked(self, at: float) -> int:
+        if cache.get(self.recent_key) is None:
+            return 0
         buckets = self.buckets(at)
         counts = cache.get_many([key for _, key in buckets])
         total = sum(counts.values())
@@ -68,9 +84,11 @@ class Counter:
             cache.incr(key)
         except ValueError:  # the bucket expired between add and incr
             cache.set(key, 1, timeout=self.seconds)
+        # After the bucket: a reader that sees the mark also sees the count.
+        cache.set(self.recent_key, 1, timeout=self.seconds)
 
     def clear(self, at: float) -> None:
-        cache.delete_many([key for _, key in self.buckets(at)])
+        cache.delete_many([self.recent_key, *(key for _, key in self.buckets(at))])
 
 
 @dataclass(frozen=True)

@@ -14,15 +14,15 @@ from compliance_wizard.engine import Checklist, RuleError, load_checklists, rule
 
 @lru_cache(maxsize=4)
 def _load(directory: str) -> tuple[tuple[Checklist, ...], tuple[RuleError, ...]]:
+    if not Path(directory).is_dir():
+        return (), (RuleError(directory, "", "checklist folder does not exist (setting CHECKLIST_DIR)"),)
     checklists, errors = load_checklists(rule_paths(Path(directory)))
     return tuple(checklists), tuple(errors)
 
 
 def load() -> tuple[tuple[Checklist, ...], tuple[RuleError, ...]]:
-    directory = Path(settings.CHECKLIST_DIR)
-    if not directory.is_dir():
-        return (), (RuleError(str(directory), "", "checklist folder does not exist (setting CHECKLIST_DIR)"),)
-    return _load(str(directory))
+    """Loaded once per process and folder, like the checklists themselves: a change needs a restart."""
+    return _load(str(settings.CHECKLIST_DIR))
 
 
 def all_checklists() -> tuple[Checklist, ...]:

@@ -63,22 +63,37 @@ class StepForm(forms.Form):
 
     checklist: Checklist
     step: Step
+    _fields_by_language: dict[str, dict[str, forms.Field]]  # one per step_form() class
 
     def __init__(self, *args: object, known: Mapping[str, str] | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         # Answers from the steps before this one: they decide which questions are asked here.
         self.known = dict(known or {})
         self.answers: dict[str, str] = {}
-        lang = language_for(self.checklist)
-        for question in self.step.questions:
-            self.fields[question.id] = forms.ChoiceField(
-                label=question.text.get(lang),
-                help_text=question.help.get(lang),
-                choices=[(o.id, o.label.get(lang)) for o in question.options],
-                widget=forms.RadioSelect,
-                required=False,  # required only if shown; decided in clean()
-                error_messages={"invalid_choice": _("Please choose one of the answers offered.")},
-            )
+        self.fields.update(self._question_fields(language_for(self.checklist)))
+
+    @classmethod
+    def _question_fields(cls, lang: str) -> dict[str, forms.Field]:
+        """The step's fields, built once per language and shared by its forms.
+
+        Django copies a form's declared fields for each form so that one form may change its own; these
+        are never changed after they are built (the bound values and errors live in the form), and
+        building them, choices and widgets included, cost as much as the rest of the form.
+        """
+        fields = cls._fields_by_language.get(lang)
+        if fields is None:
+            fields = cls._fields_by_language[lang] = {
+                question.id: forms.ChoiceField(
+                    label=question.text.get(lang),
+                    help_text=question.help.get(lang),
+                    choices=[(o.id, o.label.get(lang)) for o in question.options],
+                    widget=forms.RadioSelect,
+                    required=False,  # required only if shown; decided in clean()
+                    error_messages={"invalid_choice": _("Please choose one of the answers offered.")},
+                )
+                for question in cls.step.questions
+            }
+        return fields
 
     def _values(self) -> dict[str, str]:
         """This step's answers as they stand: posted data if bound, else the saved answers."""
@@ -150,4 +165,5 @@ class StepForm(forms.Form):
 
 
 def step_form(checklist: Checklist, step: Step) -> type[StepForm]:
-    return type(f"StepForm_{step.id}", (StepForm,), {"checklist": checklist, "step": step})
+    attrs = {"checklist": checklist, "step": step, "_fields_by_language": {}}
+    return type(f"StepForm_{step.id}", (StepForm,), attrs)

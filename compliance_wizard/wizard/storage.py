@@ -23,6 +23,7 @@ class DraftStorage(BaseStorage):
         self.assessment = assessment
         self.checklist = checklist
         self.answers: dict[str, str] = dict(assessment.answers or {})
+        self.answers_version = 0  # counts changes of `answers`, so that the view knows when to work out the path again
         self.steps = {step.id: step for step in checklist.steps}
         self.init_data()
         self.data[self.step_key] = assessment.current_step or None
@@ -50,6 +51,7 @@ class DraftStorage(BaseStorage):
                 self.answers[question.id] = value
             else:
                 self.answers.pop(question.id, None)
+        self.answers_version += 1
         self.changed = True
 
     def get_step_files(self, step: str) -> None:

@@ -6,11 +6,8 @@ browser's back button and a reload show the saved answers instead of resubmittin
 
 from __future__ import annotations
 
-import functools
-
 from django.conf import settings
 from django.contrib import messages
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,13 +17,14 @@ from django.views.decorators.cache import never_cache
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import StepsHelper, WizardView
 
+from compliance_wizard.assessments import hotpath
 from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.assessments.services import DraftDeleted, IncompleteAnswers, assessment_submit, draft_start
 from compliance_wizard.catalog import registry
 from compliance_wizard.engine import Checklist, visible_steps
 
 from .forms import StartForm, StepForm, step_form
-from .page import radio_questions
+from .page import questions_html, radio_questions
 from .storage import DraftStorage
 from .update import checklist_changed, draft_gone
 
@@ -42,7 +40,8 @@ def start(request: HttpRequest, checklist_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         assessment = draft_start(checklist, lang, data["business_name"], data["website"], chamber=chamber)
-        return redirect("wizard:draft", token=assessment.token)
+        # Straight to the step the draft starts on; the resume link (wizard:draft) would only redirect there.
+        return redirect("wizard:step", token=assessment.token, step=assessment.current_step)
     context = {
         "checklist": checklist,
         "title": checklist.title.get(lang),
@@ -75,22 +74,11 @@ def draft(request: HttpRequest, token: str, step: str | None = None) -> HttpResp
     return _wizard_view(checklist)(request, assessment=assessment, step=step)
 
 
-@functools.cache
-def _by_token_sql(vendor: str) -> str:
-    sql, _params = Assessment.objects.filter(token="").query.sql_with_params()
-    return str(sql)
-
-
 def _assessment_or_404(token: str) -> Assessment:
-    """The assessment behind a token, looked up twice per wizard step (the post and the page it redirects to).
-
-    The ORM would build and compile the same SELECT on every request, which costs more than running it;
-    here it is compiled once per process and database.
-    """
-    found = list(Assessment.objects.raw(_by_token_sql(connection.vendor), [token]))
-    if not found:
+    found = hotpath.draft_by_token(token)
+    if found is None:
         raise Http404("no such check")
-    return found[0]
+    return found
 
 
 _views: dict[tuple[str, str], object] = {}
@@ -134,7 +122,7 @@ class CheckWizard(WizardView):
     def _path(self) -> tuple[list[str], str]:
         """The steps that may still come, and the first one with an open question (computed once per answers)."""
         answers = self.storage.answers
-        key = tuple(sorted(answers.items()))
+        key = (id(self.storage), self.storage.answers_version)
         if getattr(self, "_path_key", None) != key:
             shown = visible_steps(self.checklist, answers, assume_unknown=True)
             ids = [step.id for step, _questions in shown]
@@ -250,17 +238,19 @@ class CheckWizard(WizardView):
         lang = registry.language_for(self.checklist)
         step = next(s for s in self.checklist.steps if s.id == self.steps.current)
         questions = form.page_questions()
+        number, count = self.steps.step1, self.steps.count
         context.update(
             {
                 "assessment": self.assessment,
                 "checklist_title": self.checklist.title.get(lang),
                 "step": {"title": step.title.get(lang), "intro": step.intro.get(lang) if step.intro else ""},
                 "fields": [q["field"] for q in questions if not q["reveal"]],  # the ones asked now
-                "questions": radio_questions(questions),
+                "questions_html": questions_html(radio_questions(questions)),
                 # Each of formtools' step properties walks the step conditions again: once here, not per use.
                 "progress": {
-                    "number": self.steps.step1,
-                    "count": self.steps.count,
+                    "number": number,
+                    "count": count,
+                    "label": _("Step %(n)s of %(m)s") % {"n": number, "m": count},  # in the title and on the page
                     "next": self.steps.next,
                     "prev": self.steps.prev,
                 },

@@ -89,7 +89,7 @@ def test_the_start_form_keeps_business_name_and_website_within_their_columns(fie
         return client.post("/check/whatsapp-business/", {name: value})
 
     accepted, value = check_limit(post, field, limit, kind)
-    token = accepted["Location"].rstrip("/").split("/")[-1]
+    token = re.search(r"/draft/([^/]+)/", accepted["Location"])[1]
     assert getattr(Assessment.objects.get(token=token), field) == value
 
 

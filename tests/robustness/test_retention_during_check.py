@@ -75,7 +75,8 @@ def deletes_assessments(sql: str) -> bool:
 
 
 def reads_draft_by_token(sql: str) -> bool:
-    return sql.lstrip().upper().startswith("SELECT") and '"assessments_assessment"."token"' in sql
+    select = sql.lstrip().upper().startswith("SELECT")
+    return select and 'FROM "assessments_assessment"' in sql and '"token" = ' in sql
 
 
 def test_the_job_between_two_answers_leaves_a_check_started_long_ago_but_answered_today(krause, abandoned):
