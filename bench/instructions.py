@@ -1,6 +1,6 @@
 """Instructions per wizard request, counted by valgrind: a steady figure for comparing two versions of the code.
 
-    python -m bench.instructions [KIND ...]     KIND: check, get, post, floor (default: all four)
+    python -m bench.instructions [KIND ...]     KIND: check, start, begin, get, post, floor (default: all)
 
 On a shared machine the time of a request moves by a fifth from one minute to the next; the number of
 instructions it executes hardly moves at all. Each kind runs in a fresh process under
@@ -12,6 +12,8 @@ Needs valgrind (apt-get install valgrind); not part of `make bench`, and slow (a
     check   one whole check as the benchmark's wizard users make it: the start page, the start form, the
             first step's page, then each step's POST and the next step's page (five round trips with the
             painter's answers) until the last step
+    start   the check's start page
+    begin   the start form posted (a new draft, the redirect to the first step)
     get     the page of one step, again and again
     post    one valid step posted again and again (the draft saved, the redirect)
     floor   a view that only redirects (Django's set_language on GET): the middleware and request handling
@@ -31,7 +33,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-KINDS = ("check", "get", "post", "floor")
+KINDS = ("check", "start", "begin", "get", "post", "floor")
 FEW, MANY = 5, 25
 
 
@@ -114,6 +116,12 @@ def driver(kind: str) -> Callable[[], None]:
         return check
     if kind == "floor":
         return lambda: _expect(app.call("GET", "/i18n/setlang/"), 302)
+    if kind in ("start", "begin"):
+        _, _, page = app.call("GET", start)
+        data = dict(page_form(page).hidden, business_name=str(person["name"]), website=str(person["website"]))
+        if kind == "start":
+            return lambda: _expect(app.call("GET", start), 200)
+        return lambda: _expect(app.call("POST", start, data), 302)
     path, page = started()
     data = answers_for(page_form(page), person["answers"])  # type: ignore[arg-type]
     if kind == "get":

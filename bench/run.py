@@ -129,6 +129,8 @@ def wizard_phase(app: Server, ref: Server, person: dict, plan: Plan) -> dict:
         "app_get": load.summary(ours.get("step GET", []), seconds),
         "reference": ref_steps,
         "ratio": _ratio(app_steps.get("per_second"), ref_steps.get("per_second")),
+        # No target of its own: how the p99 compares with the bare wizard's on the same machine in the same run.
+        "p99_ratio": _ratio(app_steps.get("p99_ms"), ref_steps.get("p99_ms")),
         # Server processor time per counted step (starting a check and the reference's reset included):
         # steadier than steps/s on a shared machine, since it does not count time the server waited for a core.
         "app_cpu_ms_per_step": 1000 * cpu["app"] / max(1, app_steps["count"]),
@@ -461,6 +463,7 @@ def table(r: dict) -> str:
         ("  ratio app / reference", f"{w['ratio']:.2f}", mark("wizard_ratio")),
         ("  app p50 / p95 / p99 ms", _pcts(w["app"]), mark("wizard_p99_ms")),
         ("  reference p50 / p95 / p99 ms", _pcts(w["reference"]), ""),
+        ("  p99 app / reference", f"{w['p99_ratio']:.2f}", ""),
         ("  app POST alone (302) p50 / p95 / p99 ms", _pcts(w["app_post"]), ""),
         (
             "  server CPU ms per step: app / reference",

@@ -85,7 +85,7 @@ def test_the_table_states_every_target_and_whether_it_was_met(smoke):
     assert results["machine"]["cores"] >= 1 and results["machine"]["database"] == "sqlite"
 
 
-@pytest.mark.parametrize("kind", ["check", "get", "post", "floor"])
+@pytest.mark.parametrize("kind", ["check", "start", "begin", "get", "post", "floor"])
 def test_each_kind_of_the_instruction_count_runs_without_valgrind(kind):
     """bench/instructions.py drives the WSGI handler in a child; here once per kind, without counting."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
