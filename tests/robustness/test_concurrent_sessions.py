@@ -73,7 +73,7 @@ def take_the_check(server: AppServer, number: int, go: threading.Barrier) -> tup
         {"csrfmiddlewaretoken": start.csrf_token(), "business_name": business(number), "website": ""},
     )
     assert begun.status == 302, begun.text[:2000]
-    token = re.fullmatch(r"/draft/([^/]+)/", begun.location).group(1)
+    token = re.fullmatch(r"/draft/([^/]+)/[^/]+/", begun.location).group(1)
     answers = answers_of(number)
     location, steps = begun.location, 0
     while not location.startswith("/result/"):
