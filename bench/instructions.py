@@ -71,7 +71,9 @@ class App:
         def start_response(status: str, headers: list[tuple[str, str]], exc_info: object = None) -> None:
             answer.update(status=int(status[:3]), headers=headers)
 
-        content = b"".join(self.handler(environ, start_response))
+        result = self.handler(environ, start_response)
+        content = b"".join(result)
+        result.close()  # as the server does: it sends request_finished (closing old connections, and so on)
         location = ""
         for name, value in answer["headers"]:  # type: ignore[union-attr]
             if name.lower() == "set-cookie":
