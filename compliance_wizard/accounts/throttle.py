@@ -9,6 +9,7 @@ address in a cache dump or a log would be personal data.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ class Counter:
     def seconds(self) -> int:
         return self.window or settings.LOGIN_LOCKOUT_SECONDS
 
-    @property
+    @functools.cached_property  # a keyed hash: computed once per counter, not per bucket list and mark
     def key(self) -> str:
         digest = salted_hmac(KEY_SALT, f"{self.kind}:{self.value}").hexdigest()
         return f"{self.namespace}:{self.kind}:{digest}"
