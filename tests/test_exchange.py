@@ -345,6 +345,19 @@ class TestForeignFiles:
         problems = problems_of({"checklist": "whatsapp-business", "answers": {"app_variant": "business_app"}})
         assert any("missing answer to 'internal_use'" in p for p in problems), problems
 
+    def test_a_german_consultant_reads_what_is_wrong_with_the_answers_in_german(self, checked):
+        doc = assessment_document(checked)
+        doc["answers"] = {k: v for k, v in doc["answers"].items() if k != "internal_use"}
+        doc["answers"] |= {"app_varient": "business_app", "app_variant": "telegram"}
+        with translation.override("de"):
+            document = parse_import(json.dumps(doc).encode(), "check.json")
+        assert "answers: „telegram“ ist keine Antwort auf „app_variant“; wählen Sie eine davon: " in "\n".join(
+            document.problems
+        )
+        assert "answers: unbekannte Frage „app_varient“ (gemeint ist vielleicht „app_variant“)" in document.problems
+        # Every message of the engine has its German wording: none is left in English.
+        assert not [p for p in document.problems if "answer" in p.removeprefix("answers: ")], document.problems
+
 
 class TestClientDocument:
     def test_holds_the_client_and_every_check_oldest_first_with_comments(self, muster, checklist, checked):

@@ -11,15 +11,49 @@ from .errors import shown
 from .model import UNKNOWN, Checklist, Question, Step
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for `makemessages` without importing Django: the interface showing it translates it."""
+    return message
+
+
+@dataclass(frozen=True)
+class AnswerIssue:
+    """One thing wrong with a set of answers. The message is English with %(name)s placeholders, so that each
+    interface can translate it before filling in the values (the workspace import speaks German); str() is
+    the English the command line prints."""
+
+    message: str
+    params: Mapping[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message % self.params
+
+
+NOT_A_MAPPING = gettext_noop("answers must be a mapping of question id to answer")
+UNKNOWN_QUESTION = gettext_noop("unknown question '%(question)s'")
+UNKNOWN_QUESTION_HINT = gettext_noop("unknown question '%(question)s' (did you mean '%(hint)s'?)")
+NOT_AN_ANSWER = gettext_noop("'%(value)s' is not an answer to '%(question)s'; choose one of: %(choices)s")
+MISSING_ANSWER = gettext_noop("missing answer to '%(question)s' (step '%(step)s'); choose one of: %(choices)s")
+IGNORED_ANSWER = gettext_noop("answer to '%(question)s' is ignored: the question is not asked with the other answers")
+
+
 @dataclass(frozen=True)
 class AnswerCheck:
     answers: dict[str, str]  # only the answers to questions that are asked
-    problems: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    issues: list[AnswerIssue] = field(default_factory=list)  # these keep the answers from being scored
+    notices: list[AnswerIssue] = field(default_factory=list)  # answers that are ignored
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.issues
+
+    @property
+    def problems(self) -> list[str]:
+        return [str(issue) for issue in self.issues]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [str(notice) for notice in self.notices]
 
 
 def _shown(condition: Condition | None, answers: Mapping[str, str]) -> bool:
@@ -66,20 +100,24 @@ def check_answers(checklist: Checklist, raw: object) -> AnswerCheck:
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
-        return AnswerCheck({}, ["answers must be a mapping of question id to answer"])
-    problems: list[str] = []
+        return AnswerCheck({}, [AnswerIssue(NOT_A_MAPPING)])
+    issues: list[AnswerIssue] = []
     given: dict[str, str] = {}
     for key, value in raw.items():
         question = checklist.questions.get(key) if isinstance(key, str) else None
         if question is None:
             hint = difflib.get_close_matches(shown(key), list(checklist.questions), n=1)
-            problems.append(f"unknown question '{shown(key)}'" + (f" (did you mean '{hint[0]}'?)" if hint else ""))
+            unknown = {"question": shown(key)}
+            issues.append(
+                AnswerIssue(UNKNOWN_QUESTION_HINT, {**unknown, "hint": hint[0]})
+                if hint
+                else AnswerIssue(UNKNOWN_QUESTION, unknown)
+            )
             continue
         option = normalise(question, value)
         if option is None:
-            problems.append(
-                f"'{shown(value)}' is not an answer to '{key}'; choose one of: {', '.join(question.option_ids)}"
-            )
+            choices = ", ".join(question.option_ids)
+            issues.append(AnswerIssue(NOT_AN_ANSWER, {"value": shown(value), "question": key, "choices": choices}))
             continue
         given[key] = option
 
@@ -89,13 +127,7 @@ def check_answers(checklist: Checklist, raw: object) -> AnswerCheck:
             if question.id in given:
                 asked[question.id] = given[question.id]
             elif question.id not in raw:
-                problems.append(
-                    f"missing answer to '{question.id}' (step '{step.id}'); "
-                    f"choose one of: {', '.join(question.option_ids)}"
-                )
-    warnings = [
-        f"answer to '{key}' is ignored: the question is not asked with the other answers"
-        for key in given
-        if key not in asked
-    ]
-    return AnswerCheck(asked, problems, warnings)
+                missing = {"question": question.id, "step": step.id, "choices": ", ".join(question.option_ids)}
+                issues.append(AnswerIssue(MISSING_ANSWER, missing))
+    notices = [AnswerIssue(IGNORED_ANSWER, {"question": key}) for key in given if key not in asked]
+    return AnswerCheck(asked, issues, notices)

@@ -351,8 +351,10 @@ def _answers(data: Mapping[Any, Any], checklist: Checklist | None, doc: ImportDo
         return
     # The engine's own check, so an import accepts exactly what the wizard and `assess` accept.
     check = check_answers(checklist, data["answers"])
-    doc.problems += [f"answers: {p}" for p in check.problems]
-    doc.warnings += [f"answers: {w}" for w in check.warnings]
+    # The engine words its findings in English; makemessages has found those messages in it, so here they are
+    # said in the page's language.
+    doc.problems += ["answers: " + _(issue.message) % issue.params for issue in check.issues]
+    doc.warnings += ["answers: " + _(notice.message) % notice.params for notice in check.notices]
     if check.ok:
         doc.answers = dict(check.answers)
 

@@ -299,7 +299,7 @@ def stored(client) -> tuple[int, int]:
 
 
 IMPORT_FILES = HOSTILE_FILES
-# What the import says where `assess` says it in English (the engine's own messages stay English).
+# What the import says, in German, where `assess` says it in English.
 IMPORT_FRAGMENTS = {
     "malformed-yaml": ["Die Datei ist kein gültiges YAML (line 3, column 1: "],
     "malformed-json": ["Die Datei ist kein gültiges JSON"],
@@ -312,6 +312,8 @@ IMPORT_FRAGMENTS = {
     "nul-escape-in-name": ["business.name:", "business.website:"],
     "deep-json": ["mehr als 64 Ebenen tief verschachtelt"],
     "5000-digits": ["Zahl, die zu lang ist"],
+    "answers-a-list": ["answers: muss jeder Frage (ihrer ID) eine Antwort zuordnen"],
+    "unknown-ids": ["answers: „telegram“ ist keine Antwort auf „app_variant“", "answers: unbekannte Frage „colour“"],
 }
 
 
@@ -344,8 +346,8 @@ class TestImport:
         assert response.status_code == 400
         problems = listed_problems(response)
         for place in (
-            "answers: 'telegram'",
-            "answers: unknown question 'colour'",
+            "answers: „telegram“ ist keine Antwort",
+            "answers: unbekannte Frage „colour“",
             "comments[0].comment:",
             "comments[0].due_date:",
             "comments[1].requirement:",
