@@ -16,6 +16,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from compliance_wizard.accounts import throttle
+from compliance_wizard.chambers.models import Chamber, ChamberStaff
+from compliance_wizard.workspace.models import Client as ConsultantsClient
 from compliance_wizard.workspace.models import Consultant
 
 pytestmark = pytest.mark.django_db
@@ -401,6 +403,34 @@ def test_an_address_with_an_account_cannot_be_invited_again(admin_browser, dana_
     assert response.status_code == 200
     assert "There is already an account with this e-mail address." in response.content.decode()
     assert Consultant.objects.count() == 1 and mail.outbox == []
+
+
+def test_deleting_dana_in_the_admin_takes_her_login_and_her_clients_with_her(admin_browser, dana_account):
+    consultant = dana_account.consultant
+    ConsultantsClient.objects.create(consultant=consultant, name="Malerbetrieb Krause")
+    page = admin_browser.post(f"{CONSULTANTS}{consultant.pk}/delete/", {"post": "yes"}, follow=True)
+    assert page.status_code == 200
+    assert not User.objects.filter(email=DANA).exists()
+    assert not ConsultantsClient.objects.exists()
+    assert log_in(browser(), DANA, DANA_PASSWORD).status_code == 200  # the login form again: no such account
+
+
+def test_a_consultant_who_also_administers_or_works_for_a_chamber_keeps_that_login(admin_browser, ole):
+    chamber = Chamber.objects.create(slug="hwk-nord", name="Handwerkskammer Nord")
+    staff = User.objects.create_user(username="kai", email="kai@hwk-nord.example", password=DANA_PASSWORD)
+    ChamberStaff.objects.create(chamber=chamber, user=staff)
+    for user in (ole, staff):
+        Consultant.objects.create(user=user, display_name=user.username)
+    admin_browser.post(
+        CONSULTANTS,
+        {
+            "action": "delete_selected",
+            "_selected_action": [*Consultant.objects.values_list("pk", flat=True)],
+            "post": "yes",
+        },
+    )
+    assert not Consultant.objects.exists()
+    assert set(User.objects.values_list("username", flat=True)) == {"ole", "kai"}
 
 
 # What every page of the accounts offers

@@ -80,6 +80,12 @@ class TestAnswersFile:
             "a.yaml: business.website: must be a web address starting with http:// or https://",
         ]
 
+    def test_a_business_name_is_one_line_of_printable_text(self):
+        doc = parse_answers(
+            json.dumps({"business": {"name": "Maler\u202e Muster\r\nGmbH"}, "answers": {}}), "a.json", True
+        )
+        assert doc.problems == [] and doc.business_name == "Maler Muster GmbH"
+
     def test_broken_json_names_the_line(self):
         doc = parse_answers('{"answers": {\n', "a.json", as_json=True)
         assert doc.problems[0].startswith("a.json: line 2")

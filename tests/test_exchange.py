@@ -202,6 +202,16 @@ class TestRoundTrip:
             {"requirement": requirement, "comment": "", "due_date": datetime.date(2025, 12, 31), "responsible": "Büro"}
         ]
 
+    def test_names_are_kept_as_the_forms_keep_them_one_line_without_direction_overrides(self, checked):
+        # U+202E would show "Krause" as "esuarK" and everything after it backwards, in the list and in the PDF.
+        doc = assessment_document(checked)
+        doc["business"]["name"] = "\u202eMalerbetrieb\u00a0Krause\n GmbH\u200b"
+        doc["comments"] = [{"requirement": doc["comments"][0]["requirement"], "responsible": "J.\u202d Krause\t"}]
+        document = parse_import(json.dumps(doc).encode(), "krause.json")
+        assert document.ok, document.problems
+        assert document.business_name == "Malerbetrieb Krause GmbH"
+        assert document.comments[0]["responsible"] == "J. Krause"
+
     def test_a_file_from_another_checklist_version_imports_with_a_warning(self, checked):
         doc = assessment_document(checked)
         doc["checklist_version"], doc["checklist_hash"] = "0.9.0", "0" * 64

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from compliance_wizard.branding.fields import AccentColorField, LogoField
-from compliance_wizard.wizard.forms import clean_name
+from compliance_wizard.engine.answers_file import clean_name
 
 from .models import Chamber
 

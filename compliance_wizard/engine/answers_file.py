@@ -116,13 +116,20 @@ def answers_document(data: object, label: str) -> AnswersDocument:
     elif "\x00" in name:  # as the workspace import: PostgreSQL cannot store it
         doc.problems.append(f"{label}: business.name: contains a NUL character (a zero byte), which cannot be stored")
     else:
-        doc.business_name = name.strip()
+        doc.business_name = clean_name(name)
     problem = website_problem(website)
     if problem:
         doc.problems.append(f"{label}: business.website: {problem}")
     else:
         doc.website = str(website).strip()
     return doc
+
+
+def clean_name(value: str) -> str:
+    """A name as one line of printable text, as every form keeps it: control and format characters (U+202E, say,
+    which shows the text after it backwards) have no place in a name and would garble the report."""
+    name = "".join(c for c in value if c.isprintable() or c.isspace())
+    return " ".join(name.split())
 
 
 def website_problem(value: object) -> str | None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compliance_wizard.catalog.registry import language_for
 from compliance_wizard.engine import Checklist, Question, Step
-from compliance_wizard.engine.answers_file import MAX_NAME, MAX_WEBSITE, website_problem
+from compliance_wizard.engine.answers_file import MAX_NAME, MAX_WEBSITE, clean_name, website_problem
 
 
 class StartForm(forms.Form):
@@ -33,12 +33,6 @@ class StartForm(forms.Form):
 
     def clean_website(self) -> str:
         return clean_website(self.cleaned_data["website"])
-
-
-def clean_name(value: str) -> str:
-    # Control characters have no place in a name and would garble the PDF.
-    name = "".join(c for c in value if c.isprintable())
-    return " ".join(name.split())
 
 
 def clean_website(value: str) -> str:

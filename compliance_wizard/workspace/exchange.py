@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.catalog import registry
 from compliance_wizard.engine import Checklist, check_answers
-from compliance_wizard.engine.answers_file import BUSINESS_KEYS, DOCUMENT_KEYS, MAX_NAME, MAX_WEBSITE, website_problem
+from compliance_wizard.engine.answers_file import (
+    BUSINESS_KEYS,
+    DOCUMENT_KEYS,
+    MAX_NAME,
+    MAX_WEBSITE,
+    clean_name,
+    website_problem,
+)
 from compliance_wizard.engine.texts import SUPPORTED_LANGUAGES
 from compliance_wizard.engine.yamlfile import MAX_DEPTH, parse_yaml, too_deep
 from compliance_wizard.report.pdf import _TRANSLITERATE, MAX_NAME_SLUG
@@ -326,7 +333,7 @@ def _business(business: object, doc: ImportDocument) -> None:
     if isinstance(name, str) and "\x00" in name:
         doc.problems.append("business.name: " + _nul_problem())
     elif isinstance(name, str) and len(name) <= MAX_NAME:
-        doc.business_name = name.strip()
+        doc.business_name = clean_name(name)  # as the start form keeps it
     else:
         doc.problems.append("business.name: " + _("must be text of at most %(max)s characters") % {"max": MAX_NAME})
     website = business.get("website") or ""
@@ -391,7 +398,7 @@ def _comments(raw: object, checklist: Checklist | None, doc: ImportDocument) -> 
                 + _("'%(id)s' has a comment already; each requirement takes one") % {"id": _shown(requirement)}
             )
         comment = _text(item, "comment", MAX_COMMENT, path, doc.problems)
-        responsible = _text(item, "responsible", MAX_RESPONSIBLE, path, doc.problems)
+        responsible = clean_name(_text(item, "responsible", MAX_RESPONSIBLE, path, doc.problems))
         due_date = _date(item.get("due_date"), f"{path}.due_date", doc.problems)
         if len(doc.problems) == problems_before and isinstance(requirement, str):
             seen.add(requirement)

@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from compliance_wizard.branding.fields import AccentColorField, LogoField
-from compliance_wizard.wizard.forms import clean_name, clean_website
+from compliance_wizard.engine.answers_file import clean_name
+from compliance_wizard.wizard.forms import clean_website
 
 from .exchange import MAX_IMPORT_BYTES
 from .models import MAX_ADDRESS, MAX_COMMENT, MAX_INTRO, MAX_NAME, Client

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
 MAX_NAME = 200
@@ -28,6 +31,15 @@ class Consultant(models.Model):
 
     def __str__(self) -> str:
         return self.display_name or self.user.get_username()
+
+
+@receiver(post_delete, sender=Consultant, dispatch_uid="workspace.delete_the_login_with_the_consultant")
+def _delete_the_login(instance: Consultant, **kwargs: object) -> None:
+    # Without the workspace, the login's e-mail address and password hash serve no purpose (DSGVO Art. 5(1)(e)).
+    # A login that is also an administrator's or a chamber staff member's is still needed and stays.
+    get_user_model()._default_manager.filter(
+        pk=instance.user_id, is_staff=False, is_superuser=False, chamber_roles__isnull=True
+    ).delete()
 
 
 class Client(models.Model):
