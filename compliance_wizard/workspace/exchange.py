@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.catalog import registry
 from compliance_wizard.engine import Checklist, check_answers
+from compliance_wizard.engine.answers import AnswerIssue
 from compliance_wizard.engine.answers_file import (
     BUSINESS_KEYS,
     DOCUMENT_KEYS,
@@ -358,12 +359,16 @@ def _answers(data: Mapping[Any, Any], checklist: Checklist | None, doc: ImportDo
         return
     # The engine's own check, so an import accepts exactly what the wizard and `assess` accept.
     check = check_answers(checklist, data["answers"])
-    # The engine words its findings in English; makemessages has found those messages in it, so here they are
-    # said in the page's language.
-    doc.problems += ["answers: " + _(issue.message) % issue.params for issue in check.issues]
-    doc.warnings += ["answers: " + _(notice.message) % notice.params for notice in check.notices]
+    doc.problems += [_answers_issue(issue) for issue in check.issues]
+    doc.warnings += [_answers_issue(notice) for notice in check.notices]
     if check.ok:
         doc.answers = dict(check.answers)
+
+
+def _answers_issue(issue: AnswerIssue) -> str:
+    # The engine words its findings in English; makemessages has found those messages in it, so here they are
+    # said in the page's language.
+    return "answers: " + _(issue.message) % issue.params
 
 
 def _comments(raw: object, checklist: Checklist | None, doc: ImportDocument) -> None:
