@@ -27,13 +27,15 @@ def load_cases() -> list[Case]:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         bases = data.get("bases", {})
         for raw in data["cases"]:
-            answers = dict(bases.get(raw.get("base"), {}))
+            base = bases.get(raw.get("base"), {"answers": {}})
+            answers = dict(base["answers"])
             for key, value in (raw.get("answers") or {}).items():
                 if value is None:
                     answers.pop(key, None)
                 else:
                     answers[key] = value
-            cases.append(Case(data["checklist"], raw["name"], answers, raw["expect"]))
+            expect = {"not_applicable": base.get("not_applicable", []), **raw["expect"]}
+            cases.append(Case(data["checklist"], raw["name"], answers, expect))
     return cases
 
 

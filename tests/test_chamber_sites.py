@@ -123,6 +123,28 @@ def test_an_anonymous_check_does_not_open_on_a_chambers_site(client, musterstadt
     assert client.get(f"/draft/{run.token}/").status_code == 302
 
 
+def test_a_chamber_offers_its_members_only_the_kinds_of_business_it_chose(client, musterstadt):
+    musterstadt.sectors = ["construction", "other"]
+    musterstadt.save()
+    run = WizardRun(client, "whatsapp-business", prefix=PREFIX)
+    run.start()
+    page = run.open("usage").content.decode()
+    offered = re.findall(r'name="[^"]*-sector" value="([a-z_]+)"', page)
+    assert offered == ["construction", "other", "unknown"]  # "don't know" is always there
+
+    answers = {"sector": "health_care", "app_variant": "business_app", "internal_use": "no"}
+    response = run.post("usage", answers)  # a tampered post naming a kind the chamber does not offer
+    assert (
+        response.status_code == 200 and "Bitte wählen Sie eine der angebotenen Antworten." in response.content.decode()
+    )
+    assert "sector" not in run.assessment.answers
+
+    assert run.post("usage", {**answers, "sector": "construction"}).status_code == 302
+    everyone = WizardRun(client, "whatsapp-business")  # the installation's own site offers every kind
+    everyone.start()
+    assert 'value="health_care"' in everyone.open("usage").content.decode()
+
+
 def test_a_chamber_offers_only_its_checklists(client, musterstadt):
     musterstadt.checklists = ["some-other-checklist"]
     musterstadt.save()
@@ -161,6 +183,7 @@ def test_the_administrator_adds_a_chamber_with_logo_and_colour(client, staff_use
             "brand_color": "#1F4E79",
             "logo_upload": logo,
             "checklists": ["whatsapp-business"],
+            "sectors": ["health_care", "personal_services"],
             "staff-TOTAL_FORMS": "0",
             "staff-INITIAL_FORMS": "0",
         },
@@ -173,6 +196,7 @@ def test_the_administrator_adds_a_chamber_with_logo_and_colour(client, staff_use
         ["whatsapp-business"],
     )
     assert bytes(chamber.logo).startswith(b"\x89PNG")
+    assert chamber.sectors == ["health_care", "personal_services"]
 
 
 def test_the_administrator_cannot_give_a_chamber_an_unreadable_colour_or_an_svg_logo(client, staff_user):

@@ -45,7 +45,7 @@ def broken_rules(tmp_path):
 class TestValidateChecklists:
     def test_valid_rules_exit_0_with_a_summary(self):
         out, _ = run("validate_checklists")
-        assert "whatsapp-business 1.0.0" in out
+        assert "whatsapp-business 1.1.0" in out
         assert "1 checklist(s) valid." in out
 
     def test_explicit_paths(self):
@@ -86,8 +86,10 @@ class TestAssess:
         assert "Dringender Handlungsbedarf" in out or "Nachbessern" in out
         assert "Lücken (nach Risiko)" in out
         assert "Zu klären" in out
-        # the US transfer is a residual risk to know about, listed apart from the gaps
-        assert "Hinweise (1)" in out
+        # residual risks (the US transfer, WhatsApp's processing terms, metadata) are listed apart from the gaps
+        assert "Hinweise: Risiken, die bleiben (nicht gezählt) (3)" in out
+        notes = out[out.index("Hinweise: Risiken") :]
+        assert "Restrisiko: Übermittlung in die USA" in notes and "So schließen Sie die Lücke" not in notes
         assert err == ""
 
     def test_english_output(self):

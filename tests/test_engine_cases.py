@@ -22,3 +22,7 @@ def test_case_gives_expected_findings(case, whatsapp):
     assert result.band == expect["band"]
     if "score" in expect:
         assert result.score == expect["score"]
+    if "notes" in expect:
+        assert [n.id for n in result.notes] == expect["notes"]
+    if "capped_by" in expect:
+        assert list(result.capped_by) == expect["capped_by"]

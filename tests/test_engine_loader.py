@@ -63,7 +63,7 @@ def test_unknown_top_level_key(tmp_path):
     [
         (
             lambda d: d["requirements"].append(copy.deepcopy(d["requirements"][0])),
-            "requirements[5].id",
+            "requirements[4].id",
             "duplicate requirement id 'imprint'",
         ),
         (
@@ -94,6 +94,7 @@ def test_unknown_top_level_key(tmp_path):
             "duplicate option id 'shop'",
         ),
         (lambda d: d["templates"].append(copy.deepcopy(d["templates"][0])), "templates[1].id", "duplicate template id"),
+        (lambda d: d["notes"][0].update(id="imprint"), "notes[0].id", "duplicate requirement or note id 'imprint'"),
     ],
 )
 def test_duplicate_ids(tmp_path, mutate, path, fragment):
@@ -196,6 +197,41 @@ def test_missing_or_wrong_translations(tmp_path, mutate, path, fragment):
             "unknown placeholder '{kunde}'",
         ),
         (lambda d: d.update(steps="basics"), "steps", "non-empty list"),
+        # The verdict must be defensible: every severity has its reason and every item its review date.
+        (lambda d: d["requirements"][0].pop("severity_reason"), "requirements[0]", "missing key 'severity_reason'"),
+        (lambda d: d["requirements"][0].pop("reviewed"), "requirements[0]", "missing key 'reviewed'"),
+        (lambda d: d["requirements"][0].update(reviewed="last week"), "requirements[0].reviewed", "is not a date"),
+        (lambda d: d["requirements"][0].update(reviewed="2999-01-01"), "requirements[0].reviewed", "in the future"),
+        (lambda d: d["notes"][0].pop("note_reason"), "notes[0]", "missing key 'note_reason'"),
+        (lambda d: d["notes"][0].update(lowers_risk=[]), "notes[0].lowers_risk", "non-empty list"),
+        (lambda d: d["requirements"][1].update(severity="info"), "requirements[1].severity", "is a note"),
+        (
+            lambda d: d["requirements"][0].update(norms=["§ 5 DDG"]),
+            "requirements[0].norms[0]",
+            "every language",
+        ),
+        (
+            lambda d: d["requirements"][0].update(clarify_if=[{"if": {"question": "imprint", "equals": "no"}}]),
+            "requirements[0].clarify_if[0]",
+            "missing key 'reason'",
+        ),
+        (
+            lambda d: d["templates"][0].update(parts=[{"text": {"de": "x", "en": "x"}}]),
+            "templates[0]",
+            "either 'text' or 'parts'",
+        ),
+        (
+            lambda d: (
+                d["templates"][0].pop("text")
+                and d["templates"][0].update(
+                    parts=[{"if": {"question": "imprnt", "equals": "yes"}, "text": {"de": "x", "en": "x"}}]
+                )
+            ),
+            "templates[0].parts[0].if.question",
+            "unknown question 'imprnt'",
+        ),
+        (lambda d: d.update(sector_question="newsletter_optin"), "sector_question", "not a question of the first step"),
+        (lambda d: d.update(sector_question="has_site"), "sector_question", "must be a choice question"),
     ],
 )
 def test_schema_errors(tmp_path, mutate, path, fragment):

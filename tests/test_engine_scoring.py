@@ -1,15 +1,19 @@
-"""The scoring formula, the bands and knock-outs, on a small checklist whose sums are easy to follow.
+"""The scoring formula, the bands and the caps, on small checklists whose sums are easy to follow.
 
-Weights: critical 10, high 5, medium 3, low 1, info 0. The website-basics fixture has
-imprint (critical), consent (high), newsletter (medium), shop-terms (low, shops only)
-and note (info).
+Weights: critical 10, high 5, medium 3, low 1. The website-basics fixture has imprint (critical),
+consent (high), newsletter (medium), shop-terms (low, shops only) and a note (never counted). The caps
+fixture has one critical, one high and ten medium requirements (45 points in all).
 """
 
 import json
 
 import pytest
 
-from compliance_wizard.engine import AnswersError, Status, evaluate, fill_template
+from compliance_wizard.engine import AnswersError, Status, evaluate, fill_template, load_checklist
+from tests.conftest import FIXTURES
+
+CAPS = load_checklist(FIXTURES / "scoring" / "caps.yaml")
+CAPS_ALL_MET = {q: "yes" for q in CAPS.questions}
 
 ALL_GOOD = {
     "has_site": "yes",
@@ -50,15 +54,93 @@ def test_requirements_that_do_not_apply_carry_no_weight(website):
         "consent": "not_applicable",
         "newsletter": "met",
         "shop-terms": "not_applicable",
-        "note": "met",
     }
     assert result.score == 100
+    assert result.notes == ()  # the note applies only with a website
 
 
-def test_info_requirements_never_cost_points(website):
-    result = evaluate(website, {"has_site": "no", "newsletter_optin": "no"})
-    assert result.score == 0  # newsletter (3) is the only weight and it is open
-    assert statuses(result)["note"] == "gap"
+def test_notes_are_shown_where_they_apply_and_never_count(website):
+    result = evaluate(website, ALL_GOOD)
+    assert [n.id for n in result.notes] == ["note"]
+    assert (result.score, result.band) == (100, "green")
+    assert "note" not in statuses(result)  # a note is not a requirement: never met, never a gap
+    assert result.counts()["note"] == 1
+    data = result.to_dict("de")
+    note = next(f for f in data["findings"] if f["id"] == "note")
+    assert (note["status"], note["status_label"]) == ("note", "Hinweis")
+    assert note["lowers_risk"] == ["Lesen."] and note["remediation"] == []
+    assert note["why"] == "Gut zu wissen."
+
+
+class TestCaps:
+    """Band and score agree: the band follows from the shown score, and open serious points cap it."""
+
+    def test_everything_met_is_100_and_green(self):
+        assert (evaluate(CAPS, CAPS_ALL_MET).score, evaluate(CAPS, CAPS_ALL_MET).band) == (100, "green")
+
+    def test_an_open_critical_gap_holds_the_score_at_59_and_red(self):
+        result = evaluate(CAPS, CAPS_ALL_MET | {"critical": "no"})  # 35 of 45 points would be 78
+        assert (result.score, result.band) == (59, "red")
+        assert result.capped_by == ("critical",)
+        assert result.to_dict("en")["cap"] == {"limit": 59, "kind": "critical_gap"}
+
+    def test_a_critical_point_to_clarify_holds_it_at_84_and_amber(self):
+        result = evaluate(CAPS, CAPS_ALL_MET | {"critical": "unknown"})
+        assert (result.score, result.band) == (78, "amber")  # below the cap already: no cap named
+        assert result.cap is None
+        result = evaluate(CAPS, CAPS_ALL_MET | {"medium_0": "unknown"} | {"critical": "yes"})
+        assert result.band == "green"
+
+    def test_an_open_high_gap_holds_the_score_at_84_and_amber(self):
+        result = evaluate(CAPS, CAPS_ALL_MET | {"high": "no"})  # 40 of 45 points would be 89
+        assert (result.score, result.band) == (84, "amber")
+        assert result.capped_by == ("high",)
+        assert result.to_dict("de")["cap"] == {"limit": 84, "kind": "serious_open"}
+
+    def test_a_high_point_to_clarify_also_holds_it_below_green(self):
+        result = evaluate(CAPS, CAPS_ALL_MET | {"high": "unknown"})
+        assert (result.score, result.band) == (84, "amber")
+
+    def test_the_critical_cap_wins_over_the_high_one(self):
+        result = evaluate(CAPS, CAPS_ALL_MET | {"critical": "no", "high": "no"})  # 30 of 45 = 67
+        assert (result.score, result.band) == (59, "red")
+        assert result.capped_by == ("critical",)
+
+    def test_open_medium_points_only_cost_their_weight(self):
+        result = evaluate(CAPS, CAPS_ALL_MET | {"medium_0": "no"})  # 42 of 45 = 93
+        assert (result.score, result.band, result.cap) == (93, "green", None)
+
+    def test_a_score_already_below_the_cap_is_not_called_capped(self, website):
+        result = evaluate(website, ALL_GOOD | {"imprint": "no"})  # 9 of 19 = 47
+        assert (result.score, result.band, result.capped_by) == (47, "red", ())
+
+
+class TestClarifyIf:
+    """Answers that are lawful only under conditions the check cannot see leave a requirement open."""
+
+    RULES = FIXTURES / "checklists" / "website-basics.yaml"
+
+    def checklist(self, tmp_path):
+        import yaml
+
+        data = yaml.safe_load(self.RULES.read_text(encoding="utf-8"))
+        data["requirements"][1]["clarify_if"] = [
+            {"if": {"question": "site_kind", "equals": "info"}, "reason": {"de": "Weil offen.", "en": "Still open."}}
+        ]
+        path = tmp_path / "rules.yaml"
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        return load_checklist(path)
+
+    def test_a_matching_answer_makes_a_gap_to_clarify_with_its_reason(self, tmp_path):
+        result = evaluate(self.checklist(tmp_path), ALL_GOOD | {"site_kind": "info", "consent_banner": "no"})
+        consent = next(f for f in result.to_dict("de")["findings"] if f["id"] == "consent")
+        assert (consent["status"], consent["clarify_reason"]) == ("to_clarify", "Weil offen.")
+        assert consent["unclear_questions"] == []
+
+    def test_it_never_overrides_met_and_other_answers_stay_gaps(self, tmp_path):
+        checklist = self.checklist(tmp_path)
+        assert statuses(evaluate(checklist, ALL_GOOD | {"site_kind": "info"}))["consent"] == "met"
+        assert statuses(evaluate(checklist, ALL_GOOD | {"consent_banner": "no"}))["consent"] == "gap"
 
 
 def test_dont_know_is_never_met(website):
@@ -82,24 +164,22 @@ def test_dont_know_upstream_asks_the_follow_up_and_applies_the_rule(website):
     assert statuses(result)["shop-terms"] == "met"  # applies when in doubt, and its condition holds
 
 
-def test_a_critical_gap_caps_the_band_at_red(whatsapp):
-    # WhatsApp: only the processing agreement is missing -> 89 points, still red.
+def test_a_critical_gap_caps_the_whatsapp_score_in_red(whatsapp):
+    # WhatsApp: only the processing agreement is missing -> about 90 points, shown as 59 and red.
     from tests.cases import CASES
 
     case = next(c for c in CASES if "without the processing agreement" in c.name)
     result = evaluate(whatsapp, case.answers)
-    assert result.score >= 85
-    assert result.band == "red"
+    assert (result.score, result.band) == (59, "red")
     assert result.capped_by == ("avv-whatsapp",)
 
 
-def test_an_unclear_critical_requirement_caps_the_band_at_amber(whatsapp):
+def test_an_unclear_critical_requirement_caps_the_whatsapp_score_in_amber(whatsapp):
     from tests.cases import CASES
 
     case = next(c for c in CASES if "Not knowing about the processing agreement" in c.name)
     result = evaluate(whatsapp, case.answers)
-    assert result.score >= 85
-    assert result.band == "amber"
+    assert (result.score, result.band) == (84, "amber")
 
 
 def test_findings_are_sorted_most_severe_first(whatsapp):
@@ -178,3 +258,13 @@ def test_templates_get_defaults_without_business_details():
 
 def test_templates_are_not_format_strings():
     assert fill_template("{business_name}", "en", "{website} {0.__class__}") == "{website} {0.__class__}"
+
+
+def test_addresses_the_check_does_not_know_stay_marked_blanks():
+    assert fill_template("{privacy_url} · {imprint_url}", "de") == (
+        "[Adresse Ihrer Datenschutzerklärung] · [Adresse Ihres Impressums]"
+    )
+    # With the website known the blank says where to look, and is still a blank to fill in.
+    assert fill_template("{privacy_url}", "en", "", "https://maler.example/") == (
+        "[address of your privacy policy on https://maler.example]"
+    )

@@ -180,7 +180,7 @@ class TestRoundTrip:
         document = parse_import(EXAMPLE.read_bytes(), EXAMPLE.name)
         assert document.problems == []
         assert document.business_name == "Malerbetrieb Muster GmbH"
-        assert document.answers["avv_whatsapp"] == "unknown"
+        assert document.answers["avv_whatsapp"] == "accepted"
         assert document.comments == []
 
     def test_the_exported_result_is_not_taken_over(self, checked):

@@ -136,14 +136,14 @@ class TestPainterWithManyGaps:
             assert squash(fragment) in squash(cover), fragment
         assert data["checklist"]["hash"][:13] not in cover
 
-    def test_cover_counts_info_findings_apart_from_gaps(self, painter):
+    def test_cover_counts_notes_apart_from_gaps(self, painter):
         context = report_context(painter.data, GENERATED_ON)
         counts = context["counts"]
-        gaps = [f for f in painter.data["findings"] if f["status"] == "gap" and f["severity"] != "info"]
+        gaps = [f for f in painter.data["findings"] if f["status"] == "gap"]
         assert counts["gap"] == len(gaps) > 0
-        assert counts["note"] == 1
+        assert counts["note"] == 3
         assert squash(f"Lücken {counts['gap']}") in squash(painter.pages[0])
-        assert squash(f"Hinweise {counts['note']}") in squash(painter.pages[0])
+        assert squash(f"Hinweise (nicht gezählt) {counts['note']}") in squash(painter.pages[0])
 
     def test_every_page_has_a_footer_with_page_numbers_and_rule_hash(self, painter):
         total = len(painter.pages)
@@ -167,10 +167,15 @@ class TestPainterWithManyGaps:
         assert painter.has("Art. 28 Abs. 3 DSGVO")
 
     def test_open_questions_say_what_to_check(self, painter):
+        lost = next(f for f in painter.data["findings"] if f["id"] == "lost-device")
+        assert lost["status"] == "to_clarify"
+        assert painter.has(lost["clarify"])
+        assert painter.has(lost["unclear_questions"][0]["text"])
+
+    def test_points_open_by_their_answer_say_why(self, painter):
         avv = next(f for f in painter.data["findings"] if f["id"] == "avv-whatsapp")
-        assert avv["status"] == "to_clarify"
-        assert painter.has(avv["clarify"])
-        assert painter.has(avv["unclear_questions"][0]["text"])
+        assert (avv["status"], avv["unclear_questions"]) == ("to_clarify", [])  # accepted, no copy filed
+        assert painter.has("Warum das noch offen ist") and painter.has(avv["clarify_reason"])
 
     def test_action_plan_has_a_box_per_step(self, painter):
         context = report_context(painter.data, GENERATED_ON)
@@ -178,10 +183,13 @@ class TestPainterWithManyGaps:
         assert painter.text.count("☐") == steps
         assert painter.text.count("erledigt am") == steps
 
-    def test_info_findings_are_notes_not_gaps(self, painter):
-        (note,) = painter.titles("note")
-        notes_page = next(text for text in painter.pages if "Diese Hinweise senken Ihr Ergebnis nicht" in text)
-        assert squash(note) in squash(notes_page)
+    def test_residual_risks_are_notes_not_gaps(self, painter):
+        notes = painter.titles("note")
+        assert len(notes) == 3
+        start = squash(painter.text).index(squash("Diese Punkte zählen nicht für Ihre Punktzahl"))
+        notes_part = squash(painter.text)[start:]
+        assert all(squash(note) in notes_part for note in notes)
+        assert squash("Was das Risiko senkt") in notes_part
 
     def test_appendix_keeps_the_line_breaks_of_the_templates(self, painter):
         greeting = next(t for t in painter.data["templates"] if t["id"] == "greeting-message")

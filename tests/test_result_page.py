@@ -26,9 +26,9 @@ def painter(client):
 
 def test_the_score_and_band_come_first(painter):
     body = painter.page.content.decode()
-    assert body.index("26") < body.index("Risiko: Kritisch")
+    assert body.index("25") < body.index("Risiko: Kritisch")
     assert "Dringender Handlungsbedarf" in body
-    assert "Checkliste Version 1.0.0" in body
+    assert "Checkliste Version 1.1.0" in body
 
 
 def test_open_findings_are_grouped_by_severity_most_severe_first(painter):
@@ -150,3 +150,33 @@ def test_hostile_business_name_is_text_in_page_and_pdf(client):
     assert b"/EmbeddedFile" not in pdf and b"root:x:0:0" not in pdf
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "<script>alert(1)</script>" in "".join(text.split("\n"))
+
+
+def test_a_result_stored_under_checklist_1_0_0_still_reads_as_it_was_scored(painter):
+    """Results are frozen: one scored before notes and caps existed keeps its score, and its open "info"
+    finding (the US transfer, then) is shown as a note, not as a gap."""
+    assessment = painter.assessment
+    legacy = {}
+    for lang, data in assessment.result.items():
+        old = {k: v for k, v in data.items() if k != "cap"}
+        old["checklist"] = {**data["checklist"], "version": "1.0.0"}
+        old["score"], old["band"] = 86, {**data["band"], "id": "red"}
+        old["findings"] = [
+            {k: v for k, v in f.items() if k not in ("severity_reason", "reviewed", "clarify_reason", "lowers_risk")}
+            | (
+                {"status": "gap", "status_label": "Lücke", "remediation": ["Grundlage notieren."]}
+                if f["status"] == "note"
+                else {}
+            )
+            for f in data["findings"]
+        ]
+        legacy[lang] = old
+    Assessment.objects.filter(pk=assessment.pk).update(result=legacy, score=86, band="red", checklist_version="1.0.0")
+
+    body = painter.client.get(f"/result/{painter.token}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert '<span class="score-number">86</span>' in body and 'class="cap"' not in body
+    notes = body[body.index('id="notes-heading"') :]
+    assert "Restrisiko: Übermittlung in die USA" in notes
+    assert "Grundlage notieren." not in body.split('id="notes-heading"')[0]  # not among the gaps
+    pdf = painter.client.get(f"/result/{painter.token}/report.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -24,7 +24,7 @@ def visitor(lang: str = "de") -> WizardRun:
 def test_what_krause_chose_is_not_shown_to_the_next_visitor():
     krause, yilmaz = visitor(), visitor()
     krause.post("usage", KRAUSE.answers)
-    krause.post("contracts", {"avv_whatsapp": "yes"}, {"wizard_goto_step": "usage"})
+    krause.post("contracts", {"avv_whatsapp": "filed"}, {"wizard_goto_step": "usage"})
 
     assert 'value="business_app" id="id_usage-app_variant_1" checked' in krause.open("usage").content.decode()
     fresh = yilmaz.open("usage").content.decode()

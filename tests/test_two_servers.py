@@ -26,7 +26,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 CASES = yaml.safe_load((ROOT / "tests" / "cases" / "whatsapp-business.yaml").read_text(encoding="utf-8"))
-MODEL_BUSINESS = {question: str(as_option_id(answer)) for question, answer in CASES["bases"]["model_business"].items()}
+MODEL_BUSINESS = {
+    question: str(as_option_id(answer)) for question, answer in CASES["bases"]["model_business"]["answers"].items()
+}
 BUSINESS = "Malermeister Krause"
 
 

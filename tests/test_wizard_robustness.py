@@ -47,7 +47,7 @@ def test_a_tampered_step_name_redirects_with_a_message(halfway):
     assert page.status_code == 200
     assert "Ihre letzte Eingabe konnte nicht gelesen werden" in page.content.decode()
     assert halfway.assessment.current_step == "devices"
-    assert "cloud_backup_off" not in halfway.assessment.answers  # nothing stored from the tampered post
+    assert "cloud_backup" not in halfway.assessment.answers  # nothing stored from the tampered post
 
 
 def test_an_unknown_step_in_the_url_redirects_to_the_current_step(halfway):
@@ -84,7 +84,7 @@ def test_an_earlier_step_from_an_old_tab_is_accepted(halfway):
     response = halfway.post("usage", {**KRAUSE.answers, "internal_use": "yes"})
     assert response.status_code == 302
     assert halfway.assessment.answers["internal_use"] == "yes"
-    assert halfway.assessment.answers["avv_whatsapp"] == "yes"  # the later step is kept
+    assert halfway.assessment.answers["avv_whatsapp"] == "filed"  # the later step is kept
 
 
 def test_a_post_after_the_check_was_finished_leads_to_the_result(halfway):
@@ -124,7 +124,7 @@ def test_the_draft_link_resumes_in_a_new_browser(halfway):
     stranger.token = halfway.token
     assert stranger.current_step() == "devices"
     page = stranger.open("contracts").content.decode()
-    assert 'value="yes" id="id_contracts-avv_whatsapp_0" checked' in page
+    assert 'value="filed" id="id_contracts-avv_whatsapp_0" checked' in page
     stranger.answer_all(KRAUSE.answers)
     assert halfway.assessment.is_finished
 

@@ -78,7 +78,7 @@ def test_a_repeat_starts_with_the_earlier_answers_and_shows_the_progress(logged_
     assert repeat.answers == first.answers
 
     # Two gaps were closed since, one new one opened.
-    better = dict(first.answers, avv_whatsapp="yes", cloud_backup_off="yes", stop_process="no")
+    better = dict(first.answers, avv_whatsapp="filed", cloud_backup="switched_off", stop_process="no")
     run = WizardRun.resume(logged_in, repeat.token)
     page = run.answer_all(better).content.decode()
     repeat.refresh_from_db()
@@ -118,6 +118,22 @@ def test_a_comment_due_date_and_owner_go_into_the_action_plan(logged_in, krause)
     assert "Besprochen am 12. Mai, <b>AVV</b> wird abgeschlossen" in " ".join(text.split())
     assert "Jens Krause" in text
     assert "30.06.2026" in text
+
+
+def test_the_consultant_sees_why_each_finding_has_its_risk_level_and_the_owner_does_not(client, logged_in, krause):
+    check = finished_check(krause, neglected_answers())
+    data = check.result_for("de")
+    avv = next(f for f in data["findings"] if f["id"] == "avv-whatsapp")
+    note = next(f for f in data["findings"] if f["status"] == "note")
+    page = logged_in.get(f"/workspace/checks/{check.pk}/").content.decode()
+    assert "Warum diese Risikostufe" in page and avv["severity_reason"] in page
+    assert "Warum ein Hinweis und keine Lücke" in page and note["severity_reason"] in page
+    assert f"Rechtlich zuletzt geprüft: {avv['reviewed']}" in page
+
+    owner = WizardRun(client, "whatsapp-business")
+    owner.start()
+    body = owner.answer_all(neglected_answers()).content.decode()
+    assert avv["severity_reason"] not in body and "Warum diese Risikostufe" not in body
 
 
 def test_a_bad_date_is_explained_next_to_its_field_and_a_cleared_note_is_gone(logged_in, krause):

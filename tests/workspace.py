@@ -23,7 +23,11 @@ def neglected_answers() -> dict[str, str]:
     """The model business with five things left undone: five gaps to close later."""
     answers = answers_of(MODEL_BUSINESS)
     answers.update(
-        avv_whatsapp="no", cloud_backup_off="no", media_autosave_off="no", first_contact_notice="no", access_rules="no"
+        avv_whatsapp="no",
+        cloud_backup="unencrypted",
+        media_autosave_off="no",
+        first_contact_notice="no",
+        access_rules="no",
     )
     return answers
 

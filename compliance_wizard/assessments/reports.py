@@ -17,7 +17,7 @@ from compliance_wizard.report.isolated import render_pdf
 from .models import Assessment, ReportFile
 
 # Bump when the report layout changes, so cached PDFs are rendered again.
-RENDERER_VERSION = "3"
+RENDERER_VERSION = "4"
 
 
 def chamber_brand(assessment: Assessment) -> Brand:

@@ -120,7 +120,8 @@ def assessment_submit(token: str, checklist: Checklist, answers: Mapping[str, st
             checklist_id=checklist.id,
             month=timezone.localdate(now).replace(day=1),
             band=result.band,
-            gaps=[f.requirement.id for f in result.open_findings if f.requirement.severity.value != "info"],
+            score=result.score,
+            gaps=[f.requirement.id for f in result.open_findings],
         )
     return assessment
 

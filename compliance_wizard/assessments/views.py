@@ -49,7 +49,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(assessment.result_url(request.user))
     lang = _language(request, assessment)
     data = assessment.result_for(lang)
-    context = {"assessment": assessment, "data": data, **page_sections(finding_rows(data), lang)}
+    context = {"assessment": assessment, "data": data, **page_sections(data, finding_rows(data), lang)}
     return render(request, "assessments/result.html", context)
 
 

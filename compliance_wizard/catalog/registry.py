@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import Http404
 from django.utils.translation import get_language
 
-from compliance_wizard.engine import Checklist, RuleError, load_checklists, rule_paths
+from compliance_wizard.engine import UNKNOWN, Checklist, RuleError, load_checklists, rule_paths
 
 
 @lru_cache(maxsize=4)
@@ -52,3 +52,16 @@ def language_for(checklist: Checklist) -> str:
 def reset() -> None:
     """Forget loaded checklists (tests and the validate command use this)."""
     _load.cache_clear()
+
+
+def sector_choices() -> list[tuple[str, str]]:
+    """The kinds of business the checklists' sector questions offer, for a chamber to choose from."""
+    choices: dict[str, str] = {}
+    for checklist in all_checklists():
+        if checklist.sector_question is None:
+            continue
+        lang = language_for(checklist)
+        for option in checklist.questions[checklist.sector_question].options:
+            if option.id != UNKNOWN:
+                choices.setdefault(option.id, option.label.get(lang))
+    return list(choices.items())

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 import textwrap
 
+from compliance_wizard.engine.progress import finding_kind
+
 HEADINGS = {
     "gap": {"de": "Lücken (nach Risiko)", "en": "Gaps (by risk)"},
-    "note": {"de": "Hinweise", "en": "For your information"},
+    "note": {"de": "Hinweise: Risiken, die bleiben (nicht gezählt)", "en": "Notes: risks that remain (not counted)"},
     "to_clarify": {"de": "Zu klären", "en": "To clarify"},
     "met": {"de": "Erfüllt", "en": "Met"},
     "not_applicable": {"de": "Nicht relevant", "en": "Not applicable"},
     "score": {"de": "Ergebnis", "en": "Result"},
     "check": {"de": "Prüfen", "en": "Check"},
-    "norms": {"de": "Rechtsgrundlage", "en": "Legal basis"},
+    "norms": {"de": "Vorschriften", "en": "Relevant provisions"},
     "steps": {"de": "So schließen Sie die Lücke", "en": "How to close the gap"},
+    "open_because": {"de": "Warum noch offen", "en": "Why this is still open"},
+    "lowers_risk": {"de": "Was das Risiko senkt", "en": "What lowers it"},
+    "cap_critical_gap": {
+        "de": "Die Punktzahl bleibt unter 60, weil ein kritischer Punkt offen ist",
+        "en": "The score is held below 60 because a critical point is open",
+    },
+    "cap_serious_open": {
+        "de": "Die Punktzahl bleibt unter 85, weil ein Punkt mit hohem oder kritischem Risiko offen ist",
+        "en": "The score is held below 85 because a point of high or critical risk is still open",
+    },
 }
 
 
@@ -34,26 +46,32 @@ def format_summary(data: dict, lang: str, width: int = 88) -> str:
     if data["business"]["name"]:
         lines.insert(0, data["business"]["name"])
     findings = data["findings"]
-    # Info-level findings are residual risks to know about, not gaps: they get their own section.
-    sections = {
-        "gap": [f for f in findings if f["status"] == "gap" and f["severity"] != "info"],
-        "to_clarify": [f for f in findings if f["status"] == "to_clarify" and f["severity"] != "info"],
-        "note": [f for f in findings if f["status"] in ("gap", "to_clarify") and f["severity"] == "info"],
-    }
+    capped = [f["title"] for f in findings if f["id"] in data.get("capped_by", ())]
+    if data.get("cap") and capped:
+        lines += wrap(f"{h('cap_' + data['cap']['kind'])}: {'; '.join(capped)}", "")
+    kinds = {f["id"]: finding_kind(f) for f in findings}
+    sections = {key: [f for f in findings if kinds[f["id"]] == key] for key in ("gap", "to_clarify", "note")}
     for key, chosen in sections.items():
         if not chosen:
             continue
         heading = f"{h(key)} ({len(chosen)})"
         lines += ["", heading, "-" * len(heading)]
         for f in chosen:
-            lines.append(f"[{f['severity_label']}] {f['title']}")
+            lines.append(f"[{f['severity_label']}] {f['title']}" if key != "note" else f"ℹ {f['title']}")
             lines += wrap(f["why"], "    ")
             lines += wrap(f"{h('norms')}: {', '.join(f['norms'])}", "    ")
             if f["status"] == "to_clarify":
+                if f.get("clarify_reason"):
+                    lines += wrap(f"{h('open_because')}: {f['clarify_reason']}", "    ")
                 lines += wrap(f"{h('check')}: {f['clarify']}", "    ")
-            lines.append(f"    {h('steps')}:")
-            for number, step in enumerate(f["remediation"], 1):
-                lines += _numbered(step, number, width)
+            if key == "note":
+                if f.get("lowers_risk"):
+                    lines.append(f"    {h('lowers_risk')}:")
+                    lines += [line for step in f["lowers_risk"] for line in wrap(f"- {step}", "      ")]
+            else:
+                lines.append(f"    {h('steps')}:")
+                for number, step in enumerate(f["remediation"], 1):
+                    lines += _numbered(step, number, width)
             lines.append("")
     met = [f for f in findings if f["status"] == "met"]
     if met:

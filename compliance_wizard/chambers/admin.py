@@ -30,17 +30,27 @@ class ChamberForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("None ticked: every checklist of this installation."),
     )
+    sectors = forms.MultipleChoiceField(
+        label=_("Kinds of business offered"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The answers members may give to the question about their kind of business; “I don't know” is always "
+            "offered. None ticked: all of them."
+        ),
+    )
 
     class Meta:
         model = Chamber
         fields = [
             "slug", "host", "name", "brand_color", "contact_name", "contact_email", "address",
-            "imprint_url", "privacy_url", "accessibility_url", "checklists",
+            "imprint_url", "privacy_url", "accessibility_url", "checklists", "sectors",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["checklists"].choices = [(c.id, c.title.get("de")) for c in registry.all_checklists()]
+        self.fields["sectors"].choices = registry.sector_choices()
 
     def clean_host(self) -> str | None:
         host = (self.cleaned_data.get("host") or "").strip().lower()

@@ -9,6 +9,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from compliance_wizard.engine import UNKNOWN
+
 HOST = RegexValidator(
     r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$", "a host name like check.hwk.de"
 )
@@ -29,6 +31,8 @@ class Chamber(models.Model):
     accessibility_url = models.URLField(blank=True)
     # Checklist ids offered to members; empty means every checklist of the installation.
     checklists = models.JSONField(default=list, blank=True)
+    # Kinds of business offered in a checklist's sector question (option ids); empty means all of them.
+    sectors = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -39,6 +43,10 @@ class Chamber(models.Model):
 
     def offers(self, checklist_id: str) -> bool:
         return not self.checklists or checklist_id in self.checklists
+
+    def offers_sector(self, option_id: str) -> bool:
+        # "Don't know" stays: every question offers it, and it is the careful answer.
+        return not self.sectors or option_id in self.sectors or option_id == UNKNOWN
 
 
 @receiver([post_save, post_delete], sender=Chamber, dispatch_uid="chambers.forget_cached_lookups")
@@ -63,7 +71,7 @@ class ChamberStaff(models.Model):
 
 
 class CheckStatistic(models.Model):
-    """What a chamber may count about one finished check: month, band and which requirements were gaps.
+    """What a chamber may count about one finished check: month, band, score and which requirements were open.
 
     Written once at submit time and kept when the check itself is deleted, so the figures outlive
     the answers. It holds no token, no answers, no name and no link to the assessment.
@@ -73,7 +81,8 @@ class CheckStatistic(models.Model):
     checklist_id = models.CharField(max_length=100)
     month = models.DateField()  # the first day of the month the check was finished in
     band = models.CharField(max_length=10)
-    gaps = models.JSONField(default=list)  # requirement ids that were open gaps
+    score = models.PositiveSmallIntegerField(null=True)  # the score as shown (capped); null in rows before 1.1.0
+    gaps = models.JSONField(default=list)  # requirement ids that were open (gap or to clarify); notes never
 
     class Meta:
         indexes = [models.Index(fields=["chamber", "month"], name="statistic_month")]

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from compliance_wizard.catalog import registry
-from compliance_wizard.engine.model import Checklist, Severity
+from compliance_wizard.engine.model import Checklist
 from compliance_wizard.engine.texts import BAND_LABELS
 
 from . import statistics as stats
@@ -154,8 +154,7 @@ def build_report(chamber: Chamber, checklist_id: str, year: int, today: date, ti
     rows = [stats.Row(month, band, tuple(gaps)) for month, band, gaps in query.values_list("month", "band", "gaps")]
     checklist = _checklist(checklist_id)
     requirements = sorted(checklist.requirements, key=lambda r: r.order) if checklist else []
-    counted = [r for r in requirements if r.severity != Severity.INFO]  # never recorded as gaps
-    figures = stats.figures(rows, months, [r.id for r in counted])
+    figures = stats.figures(rows, months, [r.id for r in requirements])
 
     lang = registry.language_for(checklist) if checklist else ""
     requirement_titles = {r.id: r.title.get(lang) for r in requirements}

@@ -5,8 +5,8 @@ from .answers_file import AnswersDocument, parse_answers, read_answers_file
 from .changes import ChecklistUpdate, checklist_update, question_outline
 from .errors import AnswersError, ChecklistError, RuleError
 from .loader import expand_paths, load_checklist, load_checklists, rule_paths
-from .model import UNKNOWN, Checklist, Question, Requirement, Severity, Step
-from .result import Finding, Result, Status, fill_template
+from .model import UNKNOWN, Checklist, Note, Question, Requirement, Severity, Step
+from .result import Cap, Finding, Result, Status, fill_template, render_template
 from .scoring import evaluate, score
 
 __all__ = [
@@ -14,10 +14,12 @@ __all__ = [
     "AnswerCheck",
     "AnswersDocument",
     "AnswersError",
+    "Cap",
     "Checklist",
     "ChecklistError",
     "ChecklistUpdate",
     "Finding",
+    "Note",
     "Question",
     "Requirement",
     "Result",
@@ -35,6 +37,7 @@ __all__ = [
     "parse_answers",
     "question_outline",
     "read_answers_file",
+    "render_template",
     "rule_paths",
     "score",
     "visible_steps",

@@ -8,6 +8,7 @@ Every problem is collected and reported with file, path and message.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import re
@@ -21,6 +22,8 @@ from .errors import ChecklistError, RuleError, shown
 from .model import (
     UNKNOWN,
     Checklist,
+    ClarifyRule,
+    Note,
     Option,
     Question,
     Requirement,
@@ -28,6 +31,7 @@ from .model import (
     Source,
     Step,
     Template,
+    TemplatePart,
     Text,
 )
 from .schema import Checker
@@ -35,12 +39,26 @@ from .texts import SUPPORTED_LANGUAGES, YES_NO_LABELS
 from .yamlfile import read_yaml
 
 T = TypeVar("T")
-SPREAD_KEYS = ("requirements", "templates")
+SPREAD_KEYS = ("requirements", "notes", "templates")
 TOP_REQUIRED = ("id", "version", "languages", "title", "summary", "sources", "steps", "requirements")
-TOP_OPTIONAL = ("templates",)
-REQUIREMENT_KEYS = ("id", "severity", "norms", "sources", "met_if", "title", "why", "clarify", "remediation")
+TOP_OPTIONAL = ("templates", "notes", "sector_question")
+REQUIREMENT_KEYS = (
+    "id",
+    "severity",
+    "severity_reason",
+    "reviewed",
+    "norms",
+    "sources",
+    "met_if",
+    "title",
+    "why",
+    "clarify",
+    "remediation",
+)
+REQUIREMENT_OPTIONAL = ("applies_if", "clarify_if", "templates")
+NOTE_KEYS = ("id", "note_reason", "reviewed", "norms", "sources", "title", "risk", "lowers_risk")
 QUESTION_TYPES = ("yes_no", "choice")
-PLACEHOLDERS = ("business_name", "website")
+PLACEHOLDERS = ("business_name", "website", "privacy_url", "imprint_url")
 PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 
 
@@ -220,6 +238,7 @@ class _Builder:
         self.origin = origin
         self.check = Checker()
         self.declared_questions: set[str] = set()
+        self.today = datetime.date.today()
 
     def build(self) -> tuple[Checklist | None, list[RuleError]]:
         check = self.check
@@ -239,9 +258,13 @@ class _Builder:
         title = self._scalar("title", check.text)
         summary = self._scalar("summary", check.text)
         sources = self._sources()
-        templates = self._templates()
         steps = self._steps()
-        requirements = self._requirements(steps, sources, templates)
+        options_of = {q.id: q.option_ids for s in steps for q in s.questions}
+        templates = self._templates(options_of)
+        finding_ids: set[str] = set()  # requirements and notes share one namespace: both are findings
+        requirements = self._requirements(options_of, sources, templates, finding_ids)
+        notes = self._notes(options_of, sources, finding_ids)
+        sector_question = self._sector_question(steps)
 
         if check.errors:
             return None, check.errors
@@ -258,6 +281,8 @@ class _Builder:
                 requirements=tuple(requirements),
                 sources=sources,
                 templates=templates,
+                notes=tuple(notes),
+                sector_question=sector_question,
                 origin=self.origin,
             ),
             [],
@@ -314,31 +339,66 @@ class _Builder:
                 sources[source_id] = Source(source_id, title, origin)
         return sources
 
-    def _templates(self) -> dict[str, Template]:
+    def _templates(self, options_of: Mapping[str, tuple[str, ...]]) -> dict[str, Template]:
         check = self.check
         templates: dict[str, Template] = {}
         seen: set[str] = set()
         for item in self._list("templates"):
-            raw = check.fields(item.file, item.path, item.value, ("id", "title", "usage", "text"), ())
+            raw = check.fields(item.file, item.path, item.value, ("id", "title", "usage"), ("text", "parts"))
             if raw is None:
                 continue
             template_id = check.new_id(item.file, f"{item.path}.id", raw.get("id"), seen, "template")
             title = check.text(item.file, f"{item.path}.title", raw.get("title"))
             usage = check.text(item.file, f"{item.path}.usage", raw.get("usage"))
-            text = check.text(item.file, f"{item.path}.text", raw.get("text"))
-            if text:
-                for lang, value in text.values.items():
-                    for name in PLACEHOLDER_RE.findall(value):
-                        if name not in PLACEHOLDERS:
-                            check.error(
-                                item.file,
-                                f"{item.path}.text.{lang}",
-                                f"unknown placeholder '{{{shown(name)}}}'; allowed: "
-                                + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS),
-                            )
-            if template_id and title and usage and text:
-                templates[template_id] = Template(template_id, title, usage, text)
+            parts = self._template_parts(item, raw, options_of)
+            if template_id and title and usage and parts:
+                templates[template_id] = Template(template_id, title, usage, parts)
         return templates
+
+    def _template_parts(
+        self, item: _Item, raw: dict[str, object], options_of: Mapping[str, tuple[str, ...]]
+    ) -> tuple[TemplatePart, ...] | None:
+        """A template is one `text`, or `parts`: paragraphs each shown only when its `if` holds."""
+        check = self.check
+        if ("text" in raw) == ("parts" in raw):
+            check.error(item.file, item.path, "give either 'text' or 'parts' (paragraphs with conditions)")
+            return None
+        if "text" in raw:
+            text = self._template_text(item.file, f"{item.path}.text", raw["text"])
+            return (TemplatePart(text, None),) if text else None
+        raw_parts = raw["parts"]
+        if not isinstance(raw_parts, list) or not raw_parts:
+            check.error(item.file, f"{item.path}.parts", "must be a non-empty list of {text: ..., if: CONDITION}")
+            return None
+        parts: list[TemplatePart] = []
+        ok = True
+        for i, raw_part in enumerate(raw_parts):
+            part_item = _Item(item.file, f"{item.path}.parts[{i}]", raw_part)
+            fields = check.fields(part_item.file, part_item.path, raw_part, ("text",), ("if",))
+            if fields is None:
+                ok = False
+                continue
+            text = self._template_text(part_item.file, f"{part_item.path}.text", fields.get("text"))
+            condition = self._condition(part_item, fields, "if", options_of)
+            if text is None or ("if" in fields and condition is None):
+                ok = False
+                continue
+            parts.append(TemplatePart(text, condition))
+        return tuple(parts) if ok else None
+
+    def _template_text(self, file: str, path: str, raw: object) -> Text | None:
+        text = self.check.text(file, path, raw)
+        if text:
+            for lang, value in text.values.items():
+                for name in PLACEHOLDER_RE.findall(value):
+                    if name not in PLACEHOLDERS:
+                        self.check.error(
+                            file,
+                            f"{path}.{lang}",
+                            f"unknown placeholder '{{{shown(name)}}}'; allowed: "
+                            + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS),
+                        )
+        return text
 
     def _steps(self) -> list[Step]:
         check = self.check
@@ -473,24 +533,26 @@ class _Builder:
         )
 
     def _requirements(
-        self, steps: list[Step], sources: Mapping[str, Source], templates: Mapping[str, Template]
+        self,
+        options_of: Mapping[str, tuple[str, ...]],
+        sources: Mapping[str, Source],
+        templates: Mapping[str, Template],
+        seen: set[str],
     ) -> list[Requirement]:
         check = self.check
-        options_of = {q.id: q.option_ids for s in steps for q in s.questions}
         requirements: list[Requirement] = []
-        seen: set[str] = set()
         for order, item in enumerate(self.spread["requirements"]):
-            raw = check.fields(item.file, item.path, item.value, REQUIREMENT_KEYS, ("applies_if", "templates"))
+            raw = check.fields(item.file, item.path, item.value, REQUIREMENT_KEYS, REQUIREMENT_OPTIONAL)
             if raw is None:
                 continue
             requirement_id = check.new_id(item.file, f"{item.path}.id", raw.get("id"), seen, "requirement")
             title = check.text(item.file, f"{item.path}.title", raw.get("title"))
             why = check.text(item.file, f"{item.path}.why", raw.get("why"))
             clarify = check.text(item.file, f"{item.path}.clarify", raw.get("clarify"))
-            severity = check.choice(
-                item.file, f"{item.path}.severity", raw.get("severity"), [s.value for s in Severity]
-            )
-            norms = check.string_list(item.file, f"{item.path}.norms", raw.get("norms"))
+            severity = self._severity(item, raw.get("severity"))
+            severity_reason = check.text(item.file, f"{item.path}.severity_reason", raw.get("severity_reason"))
+            reviewed = check.date(item.file, f"{item.path}.reviewed", raw.get("reviewed"), self.today)
+            norms = check.text_list(item.file, f"{item.path}.norms", raw.get("norms"))
             source_ids = check.references(item.file, f"{item.path}.sources", raw.get("sources"), sources, "source")
             template_ids = (
                 check.references(item.file, f"{item.path}.templates", raw["templates"], templates, "template")
@@ -500,17 +562,21 @@ class _Builder:
             remediation = check.text_list(item.file, f"{item.path}.remediation", raw.get("remediation"))
             applies_if = self._condition(item, raw, "applies_if", options_of)
             met_if = self._condition(item, raw, "met_if", options_of)
+            clarify_if = self._clarify_rules(item, raw, options_of)
             if (
                 requirement_id is None
                 or title is None
                 or why is None
                 or clarify is None
                 or severity is None
+                or severity_reason is None
+                or reviewed is None
                 or norms is None
                 or source_ids is None
                 or template_ids is None
                 or remediation is None
                 or met_if is None
+                or clarify_if is None
                 or ("applies_if" in raw and applies_if is None)
             ):
                 continue
@@ -520,14 +586,113 @@ class _Builder:
                     title=title,
                     why=why,
                     clarify=clarify,
-                    severity=Severity(severity),
+                    severity=severity,
+                    severity_reason=severity_reason,
+                    reviewed=reviewed,
                     norms=norms,
                     sources=source_ids,
                     applies_if=applies_if,
                     met_if=met_if,
+                    clarify_if=clarify_if,
                     remediation=remediation,
                     templates=template_ids,
                     order=order,
                 )
             )
         return requirements
+
+    def _severity(self, item: _Item, raw: object) -> Severity | None:
+        if raw == "info":
+            self.check.error(
+                item.file,
+                f"{item.path}.severity",
+                "'info' is not a severity: a risk that remains when everything is done is a note (list it under "
+                "'notes'), which is shown but never scored",
+            )
+            return None
+        value = self.check.choice(item.file, f"{item.path}.severity", raw, [s.value for s in Severity])
+        return Severity(value) if value else None
+
+    def _clarify_rules(
+        self, item: _Item, raw: dict[str, object], options_of: Mapping[str, tuple[str, ...]]
+    ) -> tuple[ClarifyRule, ...] | None:
+        """`clarify_if`: answers that leave the requirement to clarify, each with the reason shown for it."""
+        if "clarify_if" not in raw:
+            return ()
+        check = self.check
+        path = f"{item.path}.clarify_if"
+        raw_rules = raw["clarify_if"]
+        if not isinstance(raw_rules, list) or not raw_rules:
+            check.error(item.file, path, "must be a non-empty list of {if: CONDITION, reason: TEXT}")
+            return None
+        rules: list[ClarifyRule] = []
+        ok = True
+        for i, raw_rule in enumerate(raw_rules):
+            rule_item = _Item(item.file, f"{path}[{i}]", raw_rule)
+            fields = check.fields(rule_item.file, rule_item.path, raw_rule, ("if", "reason"), ())
+            if fields is None:
+                ok = False
+                continue
+            condition = self._condition(rule_item, fields, "if", options_of)
+            reason = check.text(rule_item.file, f"{rule_item.path}.reason", fields.get("reason"))
+            if condition is None or reason is None:
+                ok = False
+                continue
+            rules.append(ClarifyRule(condition, reason))
+        return tuple(rules) if ok else None
+
+    def _notes(
+        self, options_of: Mapping[str, tuple[str, ...]], sources: Mapping[str, Source], seen: set[str]
+    ) -> list[Note]:
+        check = self.check
+        notes: list[Note] = []
+        for item in self.spread["notes"]:
+            raw = check.fields(item.file, item.path, item.value, NOTE_KEYS, ("applies_if",))
+            if raw is None:
+                continue
+            note_id = check.new_id(item.file, f"{item.path}.id", raw.get("id"), seen, "requirement or note")
+            title = check.text(item.file, f"{item.path}.title", raw.get("title"))
+            risk = check.text(item.file, f"{item.path}.risk", raw.get("risk"))
+            lowers_risk = check.text_list(item.file, f"{item.path}.lowers_risk", raw.get("lowers_risk"))
+            note_reason = check.text(item.file, f"{item.path}.note_reason", raw.get("note_reason"))
+            reviewed = check.date(item.file, f"{item.path}.reviewed", raw.get("reviewed"), self.today)
+            norms = check.text_list(item.file, f"{item.path}.norms", raw.get("norms"))
+            source_ids = check.references(item.file, f"{item.path}.sources", raw.get("sources"), sources, "source")
+            applies_if = self._condition(item, raw, "applies_if", options_of)
+            if (
+                note_id is None
+                or title is None
+                or risk is None
+                or lowers_risk is None
+                or note_reason is None
+                or reviewed is None
+                or norms is None
+                or source_ids is None
+                or ("applies_if" in raw and applies_if is None)
+            ):
+                continue
+            notes.append(Note(note_id, title, risk, lowers_risk, note_reason, reviewed, norms, source_ids, applies_if))
+        return notes
+
+    def _sector_question(self, steps: list[Step]) -> str | None:
+        """The question for the kind of business: a choice asked of everyone in the first step."""
+        item = self.sections.get("sector_question")
+        if item is None:
+            return None
+        question_id = self.check.identifier(item.file, item.path, item.value, field_name=True)
+        if question_id is None:
+            return None
+        first = steps[0].questions if steps and steps[0].show_if is None else ()
+        question = next((q for q in first if q.id == question_id), None)
+        built = {q.id for step in steps for q in step.questions}
+        if question is None and question_id in self.declared_questions and question_id not in built:
+            return None  # the question itself is invalid, and its own error says so
+        if question is None:
+            self.check.error(
+                item.file, item.path, f"'{shown(question_id)}' is not a question of the first step (without show_if)"
+            )
+            return None
+        if question.type != "choice" or question.show_if is not None:
+            self.check.error(item.file, item.path, f"'{question.id}' must be a choice question asked of everyone")
+            return None
+        return question.id

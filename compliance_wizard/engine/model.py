@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -19,7 +20,6 @@ class Severity(StrEnum):
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
-    INFO = "info"
 
     @property
     def rank(self) -> int:
@@ -74,11 +74,27 @@ class Source:
 
 
 @dataclass(frozen=True)
+class TemplatePart:
+    """A paragraph of a template, included only when its condition holds (always, without one)."""
+
+    text: Text
+    condition: Condition | None
+
+
+@dataclass(frozen=True)
 class Template:
     id: str
     title: Text
     usage: Text
-    text: Text
+    parts: tuple[TemplatePart, ...]
+
+
+@dataclass(frozen=True)
+class ClarifyRule:
+    """Answers that leave a requirement open although nothing was answered "don't know", and why."""
+
+    condition: Condition
+    reason: Text
 
 
 @dataclass(frozen=True)
@@ -88,13 +104,31 @@ class Requirement:
     why: Text
     clarify: Text
     severity: Severity
-    norms: tuple[str, ...]
+    severity_reason: Text  # why this severity, citing a source or norm: for consultants and the docs
+    reviewed: datetime.date  # when the content was last checked against the law
+    norms: tuple[Text, ...]
     sources: tuple[str, ...]
     applies_if: Condition | None
     met_if: Condition
+    clarify_if: tuple[ClarifyRule, ...]
     remediation: tuple[Text, ...]
     templates: tuple[str, ...]
     order: int  # position in the rule files, the last tie-breaker when sorting
+
+
+@dataclass(frozen=True)
+class Note:
+    """A residual risk that remains even when everything is set up: shown, never scored, never a gap."""
+
+    id: str
+    title: Text
+    risk: Text  # what the risk is
+    lowers_risk: tuple[Text, ...]  # what lowers it
+    note_reason: Text  # why a note and not a requirement, citing a source or norm
+    reviewed: datetime.date
+    norms: tuple[Text, ...]
+    sources: tuple[str, ...]
+    applies_if: Condition | None
 
 
 @dataclass(frozen=True)
@@ -109,6 +143,9 @@ class Checklist:
     requirements: tuple[Requirement, ...]
     sources: Mapping[str, Source]
     templates: Mapping[str, Template]
+    notes: tuple[Note, ...] = ()
+    # The question that asks for the kind of business (first step); a chamber may offer fewer of its options.
+    sector_question: str | None = None
     origin: str = ""  # the file or folder it was loaded from
     questions: Mapping[str, Question] = field(init=False)
 

@@ -12,9 +12,18 @@ from typing import Any
 OPEN_STATUSES = ("gap", "to_clarify")
 
 
+def finding_kind(finding: Mapping[str, Any]) -> str:
+    """gap, to_clarify, met, not_applicable or note, for a finding of any stored result.
+
+    Results stored before notes existed kept their residual risks as open findings of severity "info".
+    """
+    if finding["status"] == "note" or (finding["status"] in OPEN_STATUSES and finding["severity"] == "info"):
+        return "note"
+    return str(finding["status"])
+
+
 def is_gap(finding: Mapping[str, Any]) -> bool:
-    # Open "info" findings are residual risks to know about, not gaps (the report lists them apart).
-    return finding["status"] in OPEN_STATUSES and finding["severity"] != "info"
+    return finding_kind(finding) in OPEN_STATUSES
 
 
 def _entry(finding: Mapping[str, Any]) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from collections.abc import Mapping, Sequence
@@ -89,6 +90,22 @@ class Checker:
             self.error(file, path, f"'{shown(raw)}' is not one of: {', '.join(allowed)}")
             return None
         return str(raw)
+
+    def date(self, file: str, path: str, raw: object, today: datetime.date) -> datetime.date | None:
+        """A calendar date written as YYYY-MM-DD, not after today."""
+        value = raw
+        if isinstance(raw, str):
+            try:
+                value = datetime.date.fromisoformat(raw.strip())
+            except ValueError:
+                value = None
+        if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+            self.error(file, path, f"'{shown(raw)}' is not a date; write it as YYYY-MM-DD, e.g. {today.isoformat()}")
+            return None
+        if value > today:
+            self.error(file, path, f"{value.isoformat()} lies in the future")
+            return None
+        return value
 
     def text(self, file: str, path: str, raw: object) -> Text | None:
         """A text in every language of the checklist, e.g. {de: ..., en: ...}."""

@@ -25,6 +25,7 @@ STATUS_LABELS = {
     "to_clarify": {"de": "Zu klären", "en": "To clarify"},
     "met": {"de": "Erfüllt", "en": "Met"},
     "not_applicable": {"de": "Nicht relevant", "en": "Not applicable"},
+    "note": {"de": "Hinweis", "en": "Note"},
 }
 
 SEVERITY_LABELS = {
@@ -32,11 +33,26 @@ SEVERITY_LABELS = {
     "high": {"de": "Hoch", "en": "High"},
     "medium": {"de": "Mittel", "en": "Medium"},
     "low": {"de": "Niedrig", "en": "Low"},
-    "info": {"de": "Hinweis", "en": "Information"},
+    "info": {"de": "Hinweis", "en": "Note"},
 }
 
-# Shown in a template when the business did not give its name or website.
+# What a note carries where a requirement carries its severity; results stored before notes existed
+# used it for their residual risks too.
+NOTE_SEVERITY = "info"
+
+# Shown in a template where the check does not know the value: a marked blank for the owner to fill in.
 PLACEHOLDER_DEFAULTS = {
     "business_name": {"de": "[Name Ihres Betriebs]", "en": "[your business name]"},
     "website": {"de": "[Adresse Ihrer Website]", "en": "[your website address]"},
+    "privacy_url": {"de": "[Adresse Ihrer Datenschutzerklärung]", "en": "[address of your privacy policy]"},
+    "imprint_url": {"de": "[Adresse Ihres Impressums]", "en": "[address of your legal notice]"},
+}
+
+# The same blanks when the website is known: still to fill in, but the owner knows where to look.
+PLACEHOLDER_ON_WEBSITE = {
+    "privacy_url": {
+        "de": "[Adresse Ihrer Datenschutzerklärung auf WEBSITE]",
+        "en": "[address of your privacy policy on WEBSITE]",
+    },
+    "imprint_url": {"de": "[Adresse Ihres Impressums auf WEBSITE]", "en": "[address of your legal notice on WEBSITE]"},
 }

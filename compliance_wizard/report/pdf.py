@@ -19,7 +19,7 @@ from compliance_wizard.branding.logo import MAX_SIZE, PNG_SIGNATURE
 
 from .fetcher import PSEUDO_ORIGIN, ReportFetcher
 from .limits import check_page_count
-from .sections import OPEN, SYMBOLS, finding_rows
+from .sections import OPEN, SYMBOLS, cap_rows, finding_rows
 
 CONTENT_TYPE = "application/pdf"
 TEMPLATE = "report/pdf.html"
@@ -107,7 +107,7 @@ def report_context(
         "open_rows": [r for r in rows if r["kind"] in OPEN],
         "notes": [r for r in rows if r["kind"] == "note"],
         "counts": counts,
-        "capped_by": [r for r in rows if r["id"] in d["capped_by"]],
+        "cap": cap_rows(d, rows),
         "sources": d["sources"],
         "symbols": SYMBOLS,
         "brand": _brand(brand),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from compliance_wizard.engine.progress import finding_kind
 from compliance_wizard.engine.texts import SEVERITY_LABELS
 
 OPEN = ("gap", "to_clarify")
@@ -13,11 +14,13 @@ OPEN = ("gap", "to_clarify")
 SYMBOLS = {"gap": "✗", "to_clarify": "?", "met": "✓", "not_applicable": "–", "note": "ℹ"}
 
 
-def finding_kind(finding: Mapping[str, Any]) -> str:
-    # Open info findings are residual risks to know about, not gaps: they get their own section.
-    if finding["status"] in OPEN and finding["severity"] == "info":
-        return "note"
-    return str(finding["status"])
+def cap_rows(data: Mapping[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Why the score is no higher: the ceiling and the findings that hold it there (None if no cap applied)."""
+    # Results stored before the caps existed (checklist 1.0.0) have no "cap": their score was not capped.
+    cap = data.get("cap")
+    if not cap:
+        return None
+    return {**cap, "rows": [r for r in rows if r["id"] in data["capped_by"]]}
 
 
 def finding_rows(data: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -39,8 +42,9 @@ def finding_rows(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def page_sections(rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
-    """The rows sorted into what a result page shows: open points by risk, notes, met, not applicable."""
+def page_sections(data: Mapping[str, Any], rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """The rows (of finding_rows(data)) sorted into what a result page shows: why the score is capped, open
+    points by risk, notes, met, not applicable."""
     open_rows = [r for r in rows if r["kind"] in OPEN]
     groups = [
         {"id": severity, "label": labels[lang], "findings": [r for r in open_rows if r["severity"] == severity]}
@@ -48,6 +52,7 @@ def page_sections(rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
         if any(r["severity"] == severity for r in open_rows)
     ]
     return {
+        "cap": cap_rows(data, rows),
         "groups": groups,
         "notes": [r for r in rows if r["kind"] == "note"],
         "met": [r for r in rows if r["kind"] == "met"],

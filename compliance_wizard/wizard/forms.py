@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Mapping
 from urllib.parse import urlsplit
@@ -10,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from compliance_wizard.catalog.registry import language_for
+from compliance_wizard.chambers.models import Chamber
 from compliance_wizard.engine import Checklist, Question, Step
 from compliance_wizard.engine.answers_file import MAX_NAME, MAX_WEBSITE, clean_name, website_problem
 
@@ -59,12 +61,24 @@ class StepForm(forms.Form):
     step: Step
     _fields_by_language: dict[str, dict[str, forms.Field]]  # one per step_form() class
 
-    def __init__(self, *args: object, known: Mapping[str, str] | None = None, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: object,
+        known: Mapping[str, str] | None = None,
+        chamber: Chamber | None = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         # Answers from the steps before this one: they decide which questions are asked here.
         self.known = dict(known or {})
         self.answers: dict[str, str] = {}
         self.fields.update(self._question_fields(language_for(self.checklist)))
+        sector = self.checklist.sector_question
+        if chamber is not None and chamber.sectors and sector in self.fields:
+            # A copy for this form alone: the shared field must keep every option.
+            field = copy.deepcopy(self.fields[sector])
+            field.choices = [(v, label) for v, label in field.choices if chamber.offers_sector(str(v))]  # type: ignore[attr-defined]
+            self.fields[sector] = field
 
     @classmethod
     def _question_fields(cls, lang: str) -> dict[str, forms.Field]:

@@ -165,7 +165,11 @@ class CheckWizard(WizardView):
         visible = self.visible_step_ids()
         earlier = visible[: visible.index(step)] if step in visible else visible
         earlier_questions = {q.id for s in self.checklist.steps if s.id in earlier for q in s.questions}
-        return {"known": {k: v for k, v in self.storage.answers.items() if k in earlier_questions}}
+        return {
+            "known": {k: v for k, v in self.storage.answers.items() if k in earlier_questions},
+            # A chamber may offer its members fewer kinds of business (the middleware found it for this site).
+            "chamber": getattr(self.request, "chamber", None),
+        }
 
     def get_form_initial(self, step: str) -> dict:
         return dict(self.storage.answers)

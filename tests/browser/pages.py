@@ -17,6 +17,7 @@ EXAMPLE = yaml.safe_load((ROOT / "examples" / "malerbetrieb-muster.yaml").read_t
 PAINTER: dict[str, str] = {key: str(as_option_id(value)) for key, value in EXAMPLE["answers"].items()}
 # An electrician on the Business Platform: the wizard takes another path (no device step).
 ELECTRICIAN = {**PAINTER, "app_variant": "platform", "uses_bsp": "yes", "avv_bsp": "yes", "bsp_checked": "yes"}
+ELECTRICIAN |= {"platform_phones": "no"}
 ELECTRICIAN |= {"bsp_location": "eu", "transfer_documented": "yes"}
 
 WHATSAPP = "whatsapp-business"

@@ -17,16 +17,16 @@ def test_a_missing_answer_is_announced_and_tied_to_its_question(page):
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Bitte prüfen Sie Ihre Angaben")
     expect(summary).to_be_focused()  # so that a screen reader reads it out first
-    for option in ("consumer", "business_app", "platform", "unknown"):
-        choice = radio(page, "usage-app_variant", option)
+    for option in ("health_care", "personal_services", "construction", "other", "unknown"):
+        choice = radio(page, "usage-sector", option)
         expect(choice).to_have_attribute("aria-invalid", "true")
         expect(choice).to_have_accessible_description("Bitte wählen Sie eine Antwort.")
 
     # The summary links to the question; following it puts the focus on the first answer.
     summary.get_by_role("link").first.click()
-    expect(radio(page, "usage-app_variant", "consumer")).to_be_focused()
+    expect(radio(page, "usage-sector", "health_care")).to_be_focused()
     page.keyboard.press("Space")
-    expect(radio(page, "usage-app_variant", "consumer")).to_be_checked()
+    expect(radio(page, "usage-sector", "health_care")).to_be_checked()
 
 
 def test_a_mistyped_website_is_announced_with_its_help_text(page):

@@ -27,7 +27,7 @@ def test_jana_completes_the_check_with_the_mouse_and_downloads_a_real_pdf(page):
     steps = jana.finish(PAINTER)
     assert steps == ["usage", "contracts", "devices", "information", "contact", "content"]
     assert page.get_by_role("heading", level=1).inner_text() == "Ihr Ergebnis: Malerbetrieb Berger"
-    assert page.locator(".score-number").inner_text() == "26"
+    assert page.locator(".score-number").inner_text() == "25"
 
     pdf = download_report(page, lambda: page.get_by_role("link", name="Bericht herunterladen (PDF)").click())
     assert pdf.startswith(b"%PDF-")
@@ -95,7 +95,7 @@ def test_jana_completes_the_check_by_keyboard_alone_with_visible_focus_at_every_
             keys.choose(names[0], wanted(names[0], PAINTER))
         keys.press_button()
     assert steps == ["usage", "contracts", "devices", "information", "contact", "content"]
-    assert page.locator(".score-number").inner_text() == "26"
+    assert page.locator(".score-number").inner_text() == "25"
 
     keys.tab_to(lambda e: e["href"].endswith(".pdf?lang=de"))
     assert download_report(page, lambda: page.keyboard.press("Enter")).startswith(b"%PDF-")

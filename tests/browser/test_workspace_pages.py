@@ -23,7 +23,7 @@ def danas_workspace(transactional_db):
     dana = Consultant.objects.create(user=user, display_name="Datenschutz Schulz", address="Hauptstraße 1")
     krause = add_client(dana, "Malerbetrieb Krause", contact_person="Jens Krause", notes="Stammkunde seit 2019")
     first = finished_check(krause, neglected_answers())
-    better = dict(first.answers, avv_whatsapp="yes", stop_process="no")
+    better = dict(first.answers, avv_whatsapp="filed", stop_process="no")
     repeat = finished_check(krause, better, repeat_of=first)
     FindingNote.objects.create(assessment=repeat, requirement_id="cloud-backup", comment="Backup bis Juni abschalten")
     yilmaz = add_client(dana, "Elektro Yilmaz")

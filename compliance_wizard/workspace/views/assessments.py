@@ -77,7 +77,8 @@ def _result_page(request: HttpRequest, assessment: Assessment, forms: dict | Non
         "assessment": assessment,
         "client": assessment.client,
         "data": data,
-        **page_sections(rows, lang),
+        **page_sections(data, rows, lang),
+        "show_reasons": True,
         "progress": assessment_progress(assessment, lang),
         "finding_extra": "workspace/note_form.html",
     }
@@ -90,7 +91,7 @@ def finding_note(request: HttpRequest, pk: int, requirement_id: str) -> HttpResp
     assessment = own_assessment(request, pk)
     if not assessment.is_finished:
         raise Http404("not finished")
-    findings = {f["id"] for f in assessment.result_for(assessment.language)["findings"]}
+    findings = {f["id"] for f in assessment.result_for(assessment.language)["findings"] if f["status"] != "note"}
     if requirement_id not in findings:
         raise Http404("no such finding")
     form = FindingNoteForm(request.POST, prefix=f"note-{requirement_id}")

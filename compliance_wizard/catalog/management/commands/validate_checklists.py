@@ -32,7 +32,7 @@ class Command(BaseCommand):
         for c in checklists:
             self.stdout.write(
                 f"{c.id} {c.version} ({c.short_hash}): {len(c.steps)} steps, {len(c.questions)} questions, "
-                f"{len(c.requirements)} requirements, {len(c.templates)} templates, "
+                f"{len(c.requirements)} requirements, {len(c.notes)} notes, {len(c.templates)} templates, "
                 f"languages {', '.join(c.languages)}  [{c.origin}]"
             )
         self.stdout.write(self.style.SUCCESS(f"{len(checklists)} checklist(s) valid."))
