@@ -22,7 +22,7 @@ run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
 
 # The production stack on this machine: PostgreSQL (DATABASE_URL, created if missing), check --deploy,
-# collectstatic, migrate, then gunicorn on 127.0.0.1:8000 for a TLS proxy in front. README: Operations.
+# collectstatic, migrate, then gunicorn on 127.0.0.1:8000 for a TLS proxy in front. docs/operations.md.
 serve: $(STAMP)
 	$(PY) deploy/serve.py
 

@@ -1,6 +1,6 @@
-"""Every request asks which chamber its host name or /hwk/ prefix belongs to. A worker remembers the answer
-for a few seconds instead of asking the database each time, and a chamber that is saved or deleted is
-served as it is now, at once.
+"""Every request asks which chamber its host name or /hwk/ prefix belongs to. The answer comes from an index
+of all chambers in Django's cache instead of the database each time, and a chamber that is saved or deleted
+is served as it is now, at once.
 
 These tests run outside a test transaction (`transactional_db`), as requests do in production: inside
 one, the middleware asks the database every time.
@@ -78,3 +78,18 @@ def test_a_form_that_changes_the_requests_chamber_does_not_change_the_next_reque
     middleware(rf.get("/", HTTP_HOST=HOST))
     middleware(rf.get("/", HTTP_HOST=HOST))
     assert seen == ["Handwerkskammer Musterstadt", "Handwerkskammer Musterstadt"]
+
+
+def test_with_the_cache_down_the_database_answers_and_nothing_fails(client, musterstadt, monkeypatch, caplog):
+    from compliance_wizard.chambers import middleware
+
+    class Down:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("Redis is unreachable")
+
+        set = delete = get
+
+    monkeypatch.setattr(middleware, "cache", Down())
+    assert "Handwerkskammer Musterstadt" in client.get("/", HTTP_HOST=HOST).content.decode()
+    assert client.get("/hwk/musterstadt/").status_code == 200
+    assert "cache unavailable" in caplog.text

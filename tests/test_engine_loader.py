@@ -232,6 +232,7 @@ def test_missing_or_wrong_translations(tmp_path, mutate, path, fragment):
         ),
         (lambda d: d.update(sector_question="newsletter_optin"), "sector_question", "not a question of the first step"),
         (lambda d: d.update(sector_question="has_site"), "sector_question", "must be a choice question"),
+        (lambda d: d["steps"][2].update(id="done"), "steps[2].id", "reserved for the page that submits a check"),
     ],
 )
 def test_schema_errors(tmp_path, mutate, path, fragment):

@@ -14,7 +14,6 @@ from compliance_wizard.chambers.models import Chamber, CheckStatistic
 from compliance_wizard.engine import Checklist, ChecklistUpdate, check_answers, question_outline, score
 from compliance_wizard.reminders.services import assessments_held
 
-from . import hotpath
 from .models import Assessment
 
 
@@ -55,7 +54,9 @@ def draft_save(assessment: Assessment, answers: Mapping[str, str], current_step:
     assessment.current_step = current_step
     assessment.updated_at = timezone.now()
     # A conditional update, so a late save from a second tab never reopens a finished assessment.
-    saved = hotpath.update_draft(assessment.pk, assessment.answers, current_step, assessment.updated_at)
+    saved = Assessment.objects.filter(pk=assessment.pk, state=Assessment.State.DRAFT).update(
+        answers=assessment.answers, current_step=current_step, updated_at=assessment.updated_at
+    )
     if not saved and not Assessment.objects.filter(pk=assessment.pk).exists():
         raise DraftDeleted(f"assessment #{assessment.pk} was deleted")
     return bool(saved)

@@ -7,23 +7,18 @@ prefix, so every URL the app builds with reverse() stays inside the chamber's si
 from __future__ import annotations
 
 import copy
+import logging
 import re
-import time
 
+from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.urls import get_script_prefix, set_script_prefix
 
 from .models import Chamber
 
+logger = logging.getLogger(__name__)
 PREFIX = re.compile(r"^/hwk/(?P<slug>[-a-z0-9]+)(?P<rest>/.*)?$")
-# Every request asks which chamber its host belongs to, and almost always gets the same answer: each
-# worker keeps its answers this long. Saving or deleting a chamber forgets them in the process that did it
-# (models.py); the other workers see the change when their copy expires.
-CACHE_SECONDS = 10.0
-# Host headers come from clients: a flood of made-up names must not grow the cache without bound.
-CACHE_ENTRIES = 256
-_found: dict[tuple[str, str], tuple[float, Chamber | None]] = {}
 
 
 def host_of(request: HttpRequest) -> str:
@@ -31,27 +26,49 @@ def host_of(request: HttpRequest) -> str:
     return request.META.get("HTTP_HOST", "").rsplit(":", 1)[0].lower()
 
 
-def find_chamber(field: str, value: str) -> Chamber | None:
-    """The chamber whose `field` is `value`, from this worker's cache while it is fresh.
+# Kept: asking the database on every request costs a sixth of a wizard step, and without this index the
+# wizard falls below the bare formtools reference (bench/README.md, "What the app does for speed").
+INDEX_KEY = "chambers:index"
+INDEX_SECONDS = 10
 
-    Inside a transaction (ATOMIC_REQUESTS, or a test) the database is asked: only it knows the
-    transaction's own uncommitted chambers, and it forgets them on a rollback without telling anyone.
+
+def find_chamber(field: str, value: str) -> Chamber | None:
+    """The chamber whose `field` (host or slug) is `value`, from an index of every chamber in Django's cache.
+
+    Saving or deleting a chamber drops the index (signals.py): at once for every app server with a shared
+    cache (Redis), within INDEX_SECONDS with the per-process one. Inside a transaction (a test) the database
+    answers: only it knows the transaction's own chambers, and it forgets them on a rollback. So does it when
+    the cache is down, which must not take the site with it.
     """
     if connection.in_atomic_block:
         return Chamber.objects.filter(**{field: value}).first()
-    now = time.monotonic()
-    found = _found.get((field, value))
-    if found is None or found[0] <= now:
-        if len(_found) >= CACHE_ENTRIES:
-            _found.clear()
-        found = (now + CACHE_SECONDS, Chamber.objects.filter(**{field: value}).first())
-        _found[(field, value)] = found
+    try:
+        index = cache.get(INDEX_KEY)
+        if index is None:
+            index = chamber_index()
+            cache.set(INDEX_KEY, index, INDEX_SECONDS)
+    except Exception:  # any failure of the cache backend, e.g. Redis unreachable
+        logger.warning("cache unavailable, chamber looked up in the database", exc_info=True)
+        return Chamber.objects.filter(**{field: value}).first()
     # A copy per request: a form bound to request.chamber changes its attributes, even when invalid.
-    return copy.copy(found[1])
+    return copy.copy(index.get((field, value)))
+
+
+def chamber_index() -> dict[tuple[str, str], Chamber]:
+    index = {}
+    for chamber in Chamber.objects.all():
+        index[("slug", chamber.slug)] = chamber
+        if chamber.host:
+            index[("host", chamber.host)] = chamber
+    return index
 
 
 def forget_chambers() -> None:
-    _found.clear()
+    """Drop the index, so that the next request reads the chambers as they are now."""
+    try:
+        cache.delete(INDEX_KEY)
+    except Exception:  # the cache is down: it holds no index that could be stale once it is back either
+        logger.warning("cache unavailable, chamber index not dropped", exc_info=True)
 
 
 class ChamberMiddleware:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
 from compliance_wizard.engine import UNKNOWN
@@ -47,14 +45,6 @@ class Chamber(models.Model):
     def offers_sector(self, option_id: str) -> bool:
         # "Don't know" stays: every question offers it, and it is the careful answer.
         return not self.sectors or option_id in self.sectors or option_id == UNKNOWN
-
-
-@receiver([post_save, post_delete], sender=Chamber, dispatch_uid="chambers.forget_cached_lookups")
-def _forget_cached_lookups(**kwargs: object) -> None:
-    # The request middleware keeps host and slug lookups for a few seconds (middleware.find_chamber).
-    from .middleware import forget_chambers
-
-    forget_chambers()
 
 
 class ChamberStaff(models.Model):

@@ -58,6 +58,8 @@ REQUIREMENT_KEYS = (
 REQUIREMENT_OPTIONAL = ("applies_if", "clarify_if", "templates")
 NOTE_KEYS = ("id", "note_reason", "reviewed", "norms", "sources", "title", "risk", "lowers_risk")
 QUESTION_TYPES = ("yes_no", "choice")
+# Step ids become wizard URLs; formtools' named-URL wizard submits the check at /draft/<token>/done/.
+RESERVED_STEP_IDS = ("done",)
 PLACEHOLDERS = ("business_name", "website", "privacy_url", "imprint_url")
 PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
 
@@ -421,6 +423,9 @@ class _Builder:
             if raw is None:
                 continue
             step_id = check.new_id(item.file, f"{item.path}.id", raw.get("id"), step_ids, "step")
+            if step_id in RESERVED_STEP_IDS:
+                check.error(item.file, f"{item.path}.id", f"'{step_id}' is reserved for the page that submits a check")
+                step_id = None
             title = check.text(item.file, f"{item.path}.title", raw.get("title"))
             intro = check.text(item.file, f"{item.path}.intro", raw["intro"]) if "intro" in raw else None
             show_if = self._condition(item, raw, "show_if", options_so_far, _AskedFrom(position, (index, 0)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Mapping
 from urllib.parse import urlsplit
@@ -59,7 +58,6 @@ class StepForm(forms.Form):
 
     checklist: Checklist
     step: Step
-    _fields_by_language: dict[str, dict[str, forms.Field]]  # one per step_form() class
 
     def __init__(
         self,
@@ -72,36 +70,20 @@ class StepForm(forms.Form):
         # Answers from the steps before this one: they decide which questions are asked here.
         self.known = dict(known or {})
         self.answers: dict[str, str] = {}
-        self.fields.update(self._question_fields(language_for(self.checklist)))
+        lang = language_for(self.checklist)
         sector = self.checklist.sector_question
-        if chamber is not None and chamber.sectors and sector in self.fields:
-            # A copy for this form alone: the shared field must keep every option.
-            field = copy.deepcopy(self.fields[sector])
-            field.choices = [(v, label) for v, label in field.choices if chamber.offers_sector(str(v))]  # type: ignore[attr-defined]
-            self.fields[sector] = field
-
-    @classmethod
-    def _question_fields(cls, lang: str) -> dict[str, forms.Field]:
-        """The step's fields, built once per language and shared by its forms.
-
-        Django copies a form's declared fields for each form so that one form may change its own; these
-        are never changed after they are built (the bound values and errors live in the form), and
-        building them, choices and widgets included, cost as much as the rest of the form.
-        """
-        fields = cls._fields_by_language.get(lang)
-        if fields is None:
-            fields = cls._fields_by_language[lang] = {
-                question.id: forms.ChoiceField(
-                    label=question.text.get(lang),
-                    help_text=question.help.get(lang),
-                    choices=[(o.id, o.label.get(lang)) for o in question.options],
-                    widget=forms.RadioSelect,
-                    required=False,  # required only if shown; decided in clean()
-                    error_messages={"invalid_choice": _("Please choose one of the answers offered.")},
-                )
-                for question in cls.step.questions
-            }
-        return fields
+        for question in self.step.questions:
+            options = question.options
+            if question.id == sector and chamber is not None and chamber.sectors:
+                options = tuple(o for o in options if chamber.offers_sector(o.id))
+            self.fields[question.id] = forms.ChoiceField(
+                label=question.text.get(lang),
+                help_text=question.help.get(lang),
+                choices=[(o.id, o.label.get(lang)) for o in options],
+                widget=forms.RadioSelect,
+                required=False,  # required only if shown; decided in clean()
+                error_messages={"invalid_choice": _("Please choose one of the answers offered.")},
+            )
 
     def _values(self) -> dict[str, str]:
         """This step's answers as they stand: posted data if bound, else the saved answers."""
@@ -173,5 +155,5 @@ class StepForm(forms.Form):
 
 
 def step_form(checklist: Checklist, step: Step) -> type[StepForm]:
-    attrs = {"checklist": checklist, "step": step, "_fields_by_language": {}}
+    attrs = {"checklist": checklist, "step": step}
     return type(f"StepForm_{step.id}", (StepForm,), attrs)

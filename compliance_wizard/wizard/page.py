@@ -1,12 +1,8 @@
-"""The questions of a step page, rendered once for each distinct content and then reused.
+"""The questions of a step page as plain values for templates/wizard/questions.html.
 
-Rendering the radio buttons is most of the cost of a step page: Django renders a RadioSelect through one
-template per button, and even a template loop over prepared values resolves a dozen variables per button.
-Yet the block varies little: everyone who opens a step for the first time sees the same questions with
-nothing chosen. So the block is described by plain, hashable values (every input of
-templates/wizard/questions.html, the language included) and rendered at most once per description and
-process. The values are the ones Django's RadioSelect would put there (tests/test_wizard_flow.py and the
-browser tests check the page).
+The template writes each question as a fieldset of radio buttons with its help text, its error tied to the
+buttons, and the answers that reveal a waiting follow-up (for static/js/wizard.js). The values are the ones
+Django's RadioSelect would put there (tests/test_wizard_flow.py and the browser tests check the page).
 """
 
 from __future__ import annotations
@@ -68,9 +64,9 @@ def questions_html(questions: tuple[RadioQuestion, ...]) -> str:
     return _render(get_language() or "", questions)
 
 
-# Bounded (a block is a few kilobytes): the blocks of a step differ only in the answers chosen and the errors
-# shown, and most pages are opened with nothing chosen yet.
+# Kept: rendering the radio buttons is a third of a step page, and without this cache the wizard falls below
+# the bare formtools reference (bench/README.md). Safe by construction: the template sees nothing but the
+# frozen values of the key (no request, no context processors) and the active language, the key's first part.
 @functools.lru_cache(maxsize=256)
 def _render(language: str, questions: tuple[RadioQuestion, ...]) -> str:
-    # Called within the request, so the template's own texts are in `language`, the key's first part.
     return render_to_string("wizard/questions.html", {"questions": questions})

@@ -1,7 +1,9 @@
 """The check itself: a start page that creates a draft, then one page per step until the result.
 
-Every step has its own URL (/draft/<token>/<step>/) and every successful post redirects, so the
-browser's back button and a reload show the saved answers instead of resubmitting a form.
+The steps are django-formtools' NamedUrlWizardView: every step has its own URL (/draft/<token>/<step>/)
+and every post redirects, so the back button and a reload show the saved answers instead of resubmitting
+a form. The answers live in the draft row (storage.DraftStorage), the steps and their conditions come
+from the rule files through the engine.
 """
 
 from __future__ import annotations
@@ -11,13 +13,11 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from formtools.wizard.forms import ManagementForm
-from formtools.wizard.views import StepsHelper, WizardView
+from formtools.wizard.views import NamedUrlWizardView
 
-from compliance_wizard.assessments import hotpath
 from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.assessments.services import DraftDeleted, IncompleteAnswers, assessment_submit, draft_start
 from compliance_wizard.catalog import registry
@@ -25,7 +25,7 @@ from compliance_wizard.engine import Checklist, visible_steps
 
 from .forms import StartForm, StepForm, step_form
 from .page import questions_html, radio_questions
-from .storage import DraftStorage
+from .storage import DRAFT_ATTRIBUTE
 from .update import checklist_changed, draft_gone
 
 
@@ -40,7 +40,6 @@ def start(request: HttpRequest, checklist_id: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         assessment = draft_start(checklist, lang, data["business_name"], data["website"], chamber=chamber)
-        # Straight to the step the draft starts on; the resume link (wizard:draft) would only redirect there.
         return redirect("wizard:step", token=assessment.token, step=assessment.current_step)
     context = {
         "checklist": checklist,
@@ -57,7 +56,12 @@ def start(request: HttpRequest, checklist_id: str) -> HttpResponse:
 
 @never_cache
 def draft(request: HttpRequest, token: str, step: str | None = None) -> HttpResponse:
-    assessment = _assessment_or_404(token)
+    """What has to be settled before the wizard: the draft exists here, is not finished, and its checklist
+    is still offered in the version it was answered against."""
+    try:
+        assessment = Assessment.objects.get(token=token)
+    except Assessment.DoesNotExist:
+        raise Http404("no such check") from None
     if not assessment.visible_at(getattr(request, "chamber", None)):
         raise Http404("not on this site")
     if assessment.is_finished:
@@ -71,62 +75,60 @@ def draft(request: HttpRequest, token: str, step: str | None = None) -> HttpResp
         answered = checklist_changed(request, assessment, checklist)
         if answered is not None:
             return answered
-    return _wizard_view(checklist)(request, assessment=assessment, step=step)
-
-
-def _assessment_or_404(token: str) -> Assessment:
-    found = hotpath.draft_by_token(token)
-    if found is None:
-        raise Http404("no such check")
-    return found
+    # formtools builds its storage from the request alone: this is how the storage finds the draft.
+    setattr(request, DRAFT_ATTRIBUTE, assessment)
+    return wizard_view(checklist)(request, token=token, step=step)
 
 
 _views: dict[tuple[str, str], object] = {}
 
 
-def _wizard_view(checklist: Checklist):  # type: ignore[no-untyped-def]
+def wizard_view(checklist: Checklist):  # type: ignore[no-untyped-def]
     """One view per checklist content, built on first use: the forms come from the rule files."""
     key = (checklist.id, checklist.content_hash)
     if key not in _views:
         _views[key] = CheckWizard.as_view(
             form_list=[(step.id, step_form(checklist, step)) for step in checklist.steps],
-            condition_dict={step.id: _condition(step.id) for step in checklist.steps},
+            condition_dict={step.id: _shown(step.id) for step in checklist.steps},
+            url_name="wizard:step",
             checklist=checklist,
         )
     return _views[key]
 
 
-def _condition(step_id: str):  # type: ignore[no-untyped-def]
+def _shown(step_id: str):  # type: ignore[no-untyped-def]
     return lambda wizard: step_id in wizard.visible_step_ids()
 
 
-class CheckWizard(WizardView):
+class CheckWizard(NamedUrlWizardView):
     template_name = "wizard/step.html"
+    storage_name = "compliance_wizard.wizard.storage.DraftStorage"
     checklist: Checklist | None = None
 
-    # -- state ---------------------------------------------------------------------------------
+    def get_prefix(self, request, *args, **kwargs):
+        return f"check-{kwargs['token'][:12]}"  # one prefix per draft: two tabs never mix
 
-    def dispatch(self, request, *args, assessment: Assessment, step: str | None = None, **kwargs):
-        self.assessment = assessment
-        self.prefix = f"check-{assessment.token[:12]}"  # one prefix per assessment: tabs never mix
-        self.storage = DraftStorage(self.prefix, request, assessment, self.checklist)
-        self.steps = StepsHelper(self)
-        self.url_step = step
+    def get_step_url(self, step: str) -> str:
+        return reverse(self.url_name, kwargs={"token": self.kwargs["token"], "step": step})
+
+    def dispatch(self, request, *args, **kwargs):
         try:
-            response = super(WizardView, self).dispatch(request, *args, **kwargs)
-            self.storage.update_response(response)
-        except DraftDeleted:  # between reading the draft and saving the step
+            return super().dispatch(request, *args, **kwargs)
+        except DraftDeleted:  # between reading the draft and saving the step: by the retention job, or in a tab
             return draft_gone(request, self.checklist)
-        return response
+
+    # -- which steps come, and how far the user may go -----------------------------------------
 
     def _path(self) -> tuple[list[str], str]:
-        """The steps that may still come, and the first one with an open question (computed once per answers)."""
-        answers = self.storage.answers
-        key = (id(self.storage), self.storage.answers_version)
+        """The steps that may still come ("don't know" assumed for what is not answered yet), and the first
+        one with an open question; worked out once per state of the answers."""
+        key = self.storage.answers_version
         if getattr(self, "_path_key", None) != key:
-            shown = visible_steps(self.checklist, answers, assume_unknown=True)
+            shown = visible_steps(self.checklist, self.storage.answers, assume_unknown=True)
             ids = [step.id for step, _questions in shown]
-            open_steps = [step.id for step, questions in shown if any(q.id not in answers for q in questions)]
+            open_steps = [
+                step.id for step, questions in shown if any(q.id not in self.storage.answers for q in questions)
+            ]
             self._path_cache = (ids, open_steps[0] if open_steps else ids[-1])
             self._path_key = key
         return self._path_cache
@@ -134,31 +136,69 @@ class CheckWizard(WizardView):
     def visible_step_ids(self) -> list[str]:
         return self._path()[0]
 
-    def furthest_step(self) -> str:
-        """The first step with an unanswered question: no step after it can be reached yet."""
-        return self._path()[1]
-
     def reachable(self, step: str | None) -> bool:
-        visible = self.visible_step_ids()
-        return step in visible and visible.index(step) <= visible.index(self.furthest_step())
+        visible, furthest = self._path()
+        return step in visible and visible.index(step) <= visible.index(furthest)
 
-    def _forget_form_list(self) -> None:
-        for attr in ("_resolved_form_list", "_cache_signature"):
-            self.__dict__.pop(attr, None)
-
-    def step_url(self, step: str) -> str:
-        return reverse("wizard:step", kwargs={"token": self.assessment.token, "step": step})
-
-    def redirect_to(self, step: str | None = None, message: str | None = None) -> HttpResponse:
+    def back_to_current(self, message: str | None = None) -> HttpResponse:
+        """To the step the user was on, or the furthest they may go if that one is gone."""
         if message:
             messages.warning(self.request, message)
+        step = self.storage.current_step
         if not self.reachable(step):
-            current = self.storage.current_step
-            step = current if self.reachable(current) else self.furthest_step()
+            step = self._path()[1]
         self.storage.current_step = step
-        return redirect(self.step_url(step))
+        return redirect(self.get_step_url(step))
 
-    # -- forms ---------------------------------------------------------------------------------
+    # -- requests: formtools' own flow, after the checks a tampered or stale request must fail -----
+
+    def get(self, *args, **kwargs):
+        step = kwargs.get("step")
+        if step is None:  # the resume link
+            return self.back_to_current()
+        if step != self.done_step_name and not self.reachable(step):
+            # A step not part of this check, or one whose earlier questions are not answered yet.
+            known = step in self.visible_step_ids()
+            return self.back_to_current(_("Please answer the questions of this step first.") if known else None)
+        return super().get(*args, **kwargs)
+
+    def post(self, *args, **kwargs):
+        step = kwargs.get("step")
+        if step not in self.visible_step_ids():
+            return self.back_to_current(_("This step does not exist in your check. You are back where you were."))
+        # formtools answers a missing management form with a 400 and follows a mismatched one to another step;
+        # a post that does not match its own page changes nothing here, and says so.
+        management = ManagementForm(self.request.POST, prefix=self.prefix)
+        if not management.is_valid() or management.cleaned_data["current_step"] != step:
+            self.storage.current_step = step
+            return self.back_to_current(
+                _("Your last entry could not be read, so nothing was changed. Please answer this step again.")
+            )
+        if not self.reachable(step):
+            return self.back_to_current(_("Please answer the questions of this step first."))
+        self.storage.current_step = step
+        return super().post(*args, **kwargs)
+
+    def render_goto_step(self, goto_step, **kwargs):
+        # Back keeps what was chosen on this step, even if the step is not complete yet.
+        self.storage.set_step_data(self.steps.current, self.request.POST)
+        return super().render_goto_step(goto_step, **kwargs)
+
+    def render_revalidation_failure(self, failed_step, form, **kwargs):
+        messages.warning(self.request, _("Please check your answers on this step."))
+        return super().render_revalidation_failure(failed_step, form, **kwargs)
+
+    def done(self, form_list, **kwargs):
+        answers: dict[str, str] = {}
+        for form in form_list:
+            answers.update(form.answers)
+        try:
+            assessment = assessment_submit(self.kwargs["token"], self.checklist, answers)
+        except IncompleteAnswers:
+            return self.back_to_current(_("Some questions are still open. Please answer them first."))
+        return redirect(assessment.result_url(self.request.user))
+
+    # -- forms and page --------------------------------------------------------------------------
 
     def get_form_kwargs(self, step: str | None = None) -> dict:
         step = step or self.steps.current
@@ -178,79 +218,19 @@ class CheckWizard(WizardView):
         prefix = self.get_form_prefix(self.steps.current, form)
         return {f"{prefix}-{key}": [value] for key, value in form.answers.items()}
 
-    # -- requests ------------------------------------------------------------------------------
-
-    def get(self, request, *args, **kwargs):
-        if self.url_step is None or not self.reachable(self.url_step):
-            if self.url_step is not None:
-                messages.info(request, _("Please answer the questions of this step first."))
-            return self.redirect_to(self.storage.current_step)
-        self.storage.current_step = self.url_step
-        return self.render(self.get_form())
-
-    def post(self, *args, **kwargs):
-        if self.url_step is None or self.url_step not in self.visible_step_ids():
-            return self.redirect_to(message=_("This step does not exist in your check. You are back where you were."))
-
-        management = ManagementForm(self.request.POST, prefix=self.prefix)
-        if not management.is_valid() or management.cleaned_data["current_step"] != self.url_step:
-            return self.redirect_to(
-                self.url_step,
-                _("Your last entry could not be read, so nothing was changed. Please answer this step again."),
-            )
-        if not self.reachable(self.url_step):
-            return self.redirect_to(message=_("Please answer the questions of this step first."))
-        self.storage.current_step = self.url_step
-
-        back_to = self.request.POST.get("wizard_goto_step")
-        if back_to:
-            # Back keeps what was chosen on this step, even if the step is not complete yet.
-            self.storage.set_step_data(self.url_step, self.request.POST)
-            self._forget_form_list()
-            return self.redirect_to(back_to)
-
-        form = self.get_form(data=self.request.POST)
-        if not form.is_valid():
-            return self.render(form)
-        self.storage.set_step_data(self.url_step, self.process_step(form))
-        self._forget_form_list()
-        if self.steps.current == self.steps.last:
-            return self.render_done(form, **kwargs)
-        return self.redirect_to(self.steps.next)
-
-    def render_revalidation_failure(self, failed_step, form, **kwargs):
-        return self.redirect_to(failed_step, _("Please check your answers on this step."))
-
-    def done(self, form_list, **kwargs):
-        answers: dict[str, str] = {}
-        for form in form_list:
-            answers.update(form.answers)
-        try:
-            assessment_submit(self.assessment.token, self.checklist, answers)
-        except IncompleteAnswers:
-            return self.redirect_to(message=_("Some questions are still open. Please answer them first."))
-        self.storage.changed = False  # the answers now belong to the finished assessment
-        return redirect(self.assessment.result_url(self.request.user))
-
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
-        # The same hidden input formtools' ManagementForm renders, without the four form templates it takes.
-        name = f"{self.prefix}-current_step"
-        context["wizard"]["management_form"] = format_html(
-            '<input type="hidden" name="{}" value="{}" id="id_{}">', name, self.steps.current, name
-        )
         lang = registry.language_for(self.checklist)
         step = next(s for s in self.checklist.steps if s.id == self.steps.current)
         questions = form.page_questions()
         number, count = self.steps.step1, self.steps.count
         context.update(
             {
-                "assessment": self.assessment,
+                "assessment": self.storage.assessment,
                 "checklist_title": self.checklist.title.get(lang),
                 "step": {"title": step.title.get(lang), "intro": step.intro.get(lang) if step.intro else ""},
                 "fields": [q["field"] for q in questions if not q["reveal"]],  # the ones asked now
                 "questions_html": questions_html(radio_questions(questions)),
-                # Each of formtools' step properties walks the step conditions again: once here, not per use.
                 "progress": {
                     "number": number,
                     "count": count,
@@ -259,7 +239,7 @@ class CheckWizard(WizardView):
                     "prev": self.steps.prev,
                 },
                 "resume_url": self.request.build_absolute_uri(
-                    reverse("wizard:draft", kwargs={"token": self.assessment.token})
+                    reverse("wizard:draft", kwargs={"token": self.storage.assessment.token})
                 ),
             }
         )

@@ -1,8 +1,6 @@
-"""The questions of a step are rendered once per distinct content and reused (compliance_wizard/wizard/page.py).
-
-Reuse must never show one visitor what belongs to another: their chosen answers, their error messages,
-their language, or the questions their earlier answers reveal.
-"""
+"""The questions of a step page (compliance_wizard/wizard/page.py) never show one visitor what belongs to
+another: their chosen answers, their error messages, their language, or the questions their earlier answers
+reveal."""
 
 import pytest
 from django.test import Client

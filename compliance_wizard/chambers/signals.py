@@ -1,0 +1,14 @@
+"""A saved or deleted chamber is served as it is now: the middleware's index of chambers is dropped."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from .middleware import forget_chambers
+from .models import Chamber
+
+
+@receiver([post_save, post_delete], sender=Chamber, dispatch_uid="chambers.forget_chamber_index")
+def _forget_chamber_index(**kwargs: object) -> None:
+    forget_chambers()
