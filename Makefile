@@ -8,11 +8,14 @@ STAMP := $(VENV)/.installed-stamp
 
 # Exact versions from constraints.txt, so that every machine runs what CI tested; setuptools too, because the one
 # a new venv brings has known vulnerabilities (security/advisories.yaml).
+# pip names each package as it goes, so that the first run (a few minutes) is not silent.
 $(STAMP): pyproject.toml constraints.txt
+	@echo "== Setting up $(VENV) with the versions of constraints.txt (the first time takes a few minutes)"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip setuptools -c constraints.txt
-	$(PY) -m pip install --quiet -e ".[dev]" -c constraints.txt
+	$(PY) -m pip install --progress-bar off -e ".[dev]" -c constraints.txt
 	touch $(STAMP)
+	@echo "== $(VENV) is ready"
 
 install: $(STAMP)
 
@@ -35,14 +38,16 @@ bench: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Besides style and types, the security checks (SECURITY.md): bandit with the skips of pyproject.toml [tool.bandit],
-# report/isolated.py alone also without the pickle checks, since it unpickles only what its own forked child wrote;
+# Besides style, types and the import contracts (pyproject.toml [tool.importlinter]), the security checks
+# (SECURITY.md): bandit with the skips of pyproject.toml [tool.bandit], report/isolated.py alone also without the
+# pickle checks, since it unpickles only what its own forked child wrote;
 # then known vulnerabilities of the installed packages: pip-audit when its service answers, else
 # security/advisories.yaml (scripts/audit_dependencies.py says which ran).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py compilemessages --ignore=.venv
 	$(VENV)/bin/bandit -q -c pyproject.toml -r compliance_wizard -x compliance_wizard/report/isolated.py

@@ -75,13 +75,13 @@ class App:
         content = b"".join(result)
         result.close()  # as the server does: it sends request_finished (closing old connections, and so on)
         location = ""
-        for name, value in answer["headers"]:  # type: ignore[union-attr]
+        for name, value in answer["headers"]:
             if name.lower() == "set-cookie":
                 key, _, rest = value.split(";")[0].partition("=")
                 self.cookies[key] = rest
             elif name.lower() == "location":
                 location = value
-        return int(answer["status"]), location, content.decode()  # type: ignore[call-overload]
+        return int(answer["status"]), location, content.decode()
 
 
 def driver(kind: str) -> Callable[[], None]:
@@ -109,7 +109,7 @@ def driver(kind: str) -> Callable[[], None]:
             number, count = progress(page)
             if number >= count:
                 return
-            status, path, _ = app.call("POST", path, answers_for(page_form(page), person["answers"]))  # type: ignore[arg-type]
+            status, path, _ = app.call("POST", path, answers_for(page_form(page), person["answers"]))
             assert status == 302, status
             status, _, page = app.call("GET", path)
             assert status == 200, status
@@ -125,7 +125,7 @@ def driver(kind: str) -> Callable[[], None]:
             return lambda: _expect(app.call("GET", start), 200)
         return lambda: _expect(app.call("POST", start, data), 302)
     path, page = started()
-    data = answers_for(page_form(page), person["answers"])  # type: ignore[arg-type]
+    data = answers_for(page_form(page), person["answers"])
     if kind == "get":
         return lambda: _expect(app.call("GET", path), 200)
     if kind == "post":
@@ -156,7 +156,7 @@ def drive(kind: str, repetitions: int) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from compliance_wizard.report.warm import warm_up
+    from compliance_wizard.warm import warm_up
 
     warm_up()
     once = driver(kind)

@@ -40,7 +40,7 @@ from bench.servers import (
 
 APP = "compliance_wizard.wsgi:application"
 REFERENCE = "refsite.wsgi:application"
-WARM_UP = "compliance_wizard.report.warm.warm_up"
+WARM_UP = "compliance_wizard.warm.warm_up"
 RENDER_NICE = 10  # compliance_wizard.report.isolated.DEFAULT_NICE: the reference renders on the same terms
 
 
@@ -233,7 +233,7 @@ def pdf_phase(server: Server, cold: Server | None, tokens: list[str], plan: Plan
 
 
 class _reference_renderer:
-    def __enter__(self):  # type: ignore[no-untyped-def]
+    def __enter__(self):
         self.process = subprocess.Popen(  # noqa: S603 (our own script)
             [PYTHON, str(BENCH / "pdf_reference.py")],
             stdin=subprocess.PIPE,
@@ -360,7 +360,7 @@ def machine(engine: str) -> dict:
     }
 
 
-def bench(plan: Plan, database_url: str | None, log=print) -> dict:  # type: ignore[no-untyped-def]
+def bench(plan: Plan, database_url: str | None, log=print) -> dict:
     started = time.perf_counter()
     phases: dict[str, float] = {}
     say = log
@@ -497,7 +497,7 @@ def table(r: dict) -> str:
     return "\n".join(lines)
 
 
-def _other_rows(r: dict, mark) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+def _other_rows(r: dict, mark) -> list[tuple[str, str, str]]:
     c, p, m = r["complete_check"], r["pdf"], r["memory"]
     return [
         (f"2 complete check, {c['users']} users: checks/s", f"{c['checks'].get('per_second', 0):.1f}", ""),

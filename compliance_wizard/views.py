@@ -37,5 +37,5 @@ def server_error(request: HttpRequest) -> HttpResponseBase:
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
-    response._has_been_logged = True  # type: ignore[attr-defined]  # logged above, without the statement
+    response._has_been_logged = True  # logged above, without the statement
     return response

@@ -47,8 +47,8 @@ def when_ready(server):
 
 
 def post_worker_init(worker):
-    # Loads WeasyPrint, Pango and the fonts before the worker's first request (see report/warm.py).
-    from compliance_wizard.report.warm import warm_up
+    # Loads WeasyPrint, Pango and the fonts before the worker's first request (see compliance_wizard/warm.py).
+    from compliance_wizard.warm import warm_up
 
     worker.log.info("worker %s warmed up in %.1f s", os.getpid(), warm_up())
     # Nor at what the warm-up loaded: without this every full collection walks WeasyPrint, Pango and the

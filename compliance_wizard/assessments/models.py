@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
+
+    from compliance_wizard.chambers.models import Chamber
 
 
 def new_token() -> str:
@@ -68,21 +75,21 @@ class Assessment(models.Model):
     def is_finished(self) -> bool:
         return self.state == self.State.FINISHED
 
-    def visible_at(self, chamber) -> bool:  # type: ignore[no-untyped-def]
+    def visible_at(self, chamber: Chamber | None) -> bool:
         """A chamber member's check opens only on that chamber's site, any other check only outside one."""
         return self.chamber_id == (chamber.pk if chamber is not None else None)
 
-    def belongs_to_consultant(self, user) -> bool:  # type: ignore[no-untyped-def]
+    def belongs_to_consultant(self, user: AbstractBaseUser | AnonymousUser) -> bool:
         """True if `user` is the consultant whose client this check is for."""
         return bool(self.client_id and user.is_authenticated and self.client.consultant.user_id == user.pk)
 
-    def result_url(self, user) -> str:  # type: ignore[no-untyped-def]
+    def result_url(self, user: AbstractBaseUser | AnonymousUser) -> str:
         """Where a finished check is shown: in the consultant's workspace for them, else behind the token."""
         if self.belongs_to_consultant(user):
             return reverse("workspace:assessment", kwargs={"pk": self.pk})
         return reverse("assessments:result", kwargs={"token": self.token})
 
-    def result_for(self, lang: str) -> dict:
+    def result_for(self, lang: str) -> dict[str, Any]:
         """The frozen result in `lang`, else in the language the check was taken in."""
         results = self.result or {}
         return results.get(lang) or results.get(self.language) or next(iter(results.values()))

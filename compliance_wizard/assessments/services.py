@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -12,8 +13,8 @@ from django.utils import timezone
 
 from compliance_wizard.chambers.models import Chamber, CheckStatistic
 from compliance_wizard.engine import Checklist, ChecklistUpdate, check_answers, question_outline, score
-from compliance_wizard.reminders.services import assessments_held
 
+from . import hooks
 from .models import Assessment
 
 
@@ -25,7 +26,7 @@ class IncompleteAnswers(Exception):
         self.problems = problems
 
 
-class DraftDeleted(Assessment.DoesNotExist):
+class DraftDeleted(Assessment.DoesNotExist):  # type: ignore[name-defined]  # made by Django's model metaclass
     """The draft was deleted while its user was still answering: by the retention job or in another tab."""
 
 
@@ -147,7 +148,9 @@ def expired_assessments(now: datetime | None = None) -> tuple[QuerySet[Assessmen
         state=Assessment.State.FINISHED,
         client__isnull=True,
         finished_at__lt=days_ago(settings.RETENTION_FINISHED_DAYS),
-    ).exclude(pk__in=assessments_held(now))  # a confirmed reminder still links to its result
+    )
+    for held in hooks.retention_holds(now):  # e.g. a confirmed reminder that still links to its result
+        finished = finished.exclude(pk__in=held)
     return drafts, finished
 
 
@@ -184,7 +187,7 @@ def _delete_still_expired(expired: QuerySet[Assessment], ids: list[int]) -> int:
     return deleted
 
 
-def _keys_to_assessments() -> list:  # type: ignore[type-arg]
+def _keys_to_assessments() -> list[Any]:
     # Hidden ones too: `previous` (related_name="+") is not among Options.related_objects.
     fields = Assessment._meta.get_fields(include_hidden=True)
     return [f for f in fields if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one)]

@@ -16,7 +16,7 @@ from compliance_wizard.report.sections import finding_rows, page_sections
 from compliance_wizard.report.unavailable import unavailable_response
 
 from .models import Assessment
-from .reports import report_pdf
+from .reports import report_extras, report_pdf
 from .services import assessment_delete
 
 
@@ -57,7 +57,8 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
 def report(request: HttpRequest, token: str) -> HttpResponse:
     assessment = _finished(request, token)
     try:
-        filename, mimetype, content = report_pdf(assessment, _language(request, assessment))
+        lang = _language(request, assessment)
+        filename, mimetype, content = report_pdf(assessment, lang, report_extras(assessment, lang))
     except ReportUnavailable as error:
         return unavailable_response(request, error, reverse("assessments:result", kwargs={"token": token}), "result")
     response = HttpResponse(content, content_type=mimetype)

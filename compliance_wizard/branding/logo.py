@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import IO
 
 from django.utils.translation import gettext
-from PIL import Image, ImageFile, ImageOps
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_PIXELS = 20_000_000
@@ -86,7 +86,7 @@ def _open(data: bytes) -> Image.Image:
             gettext("The logo has too many pixels. Please upload an image of at most %(limit)s megapixels.")
             % {"limit": MAX_PIXELS // 1_000_000}
         ) from error
-    except Image.UnidentifiedImageError as error:
+    except UnidentifiedImageError as error:
         raise LogoError(
             gettext("The logo must be a PNG or JPEG image. Other formats such as SVG, GIF or WebP are not accepted.")
         ) from error

@@ -33,6 +33,8 @@ WORDS = {
         "met": "Erfüllt, wenn",
         "clarify_if": "Zu klären (statt Lücke), wenn",
         "scoring": "Bewertung",
+        "changelog": "Änderungen",
+        "effective": "wirksam ab",
         "scoring_text": (
             "Gewichte nach Risiko: {weights}. Punktzahl = 100 × erfüllte Gewichte ÷ Gewichte aller geltenden "
             "Anforderungen. Eine offene kritische Lücke begrenzt die Punktzahl auf {red} (rot); jede andere offene "
@@ -61,12 +63,34 @@ WORDS = {
         "met": "Met when",
         "clarify_if": "To clarify (instead of a gap) when",
         "scoring": "Scoring",
+        "changelog": "Changes",
+        "effective": "effective",
         "scoring_text": (
             "Weights by risk: {weights}. Score = 100 × met weight ÷ weight of all requirements that apply. An open "
             "critical gap caps the score at {red} (red); any other open requirement of high or critical risk caps "
             "it at {amber} (amber at best). The band follows from the score alone: green from 85, amber from 60. "
             "Notes never count."
         ),
+    },
+}
+
+
+KINDS = {
+    "de": {
+        "law": "Gesetz",
+        "court_decision": "Gerichtsentscheidung",
+        "authority_guidance": "Hinweis der Aufsicht",
+        "provider_terms": "Bedingungen des Anbieters",
+        "assessment": "Bewertung",
+        "wording": "nur Wortlaut",
+    },
+    "en": {
+        "law": "law",
+        "court_decision": "court decision",
+        "authority_guidance": "authority guidance",
+        "provider_terms": "provider terms",
+        "assessment": "assessment",
+        "wording": "wording only",
     },
 }
 
@@ -128,6 +152,14 @@ def checklist_reference(checklist: Checklist, lang: str) -> str:
                 f"- **{w['applies']}:** {describe(note.applies_if) if note.applies_if else w['always']}",
                 "",
             ]
+    if checklist.changelog:
+        lines += [f"## {w['changelog']}", ""]
+        for version in dict.fromkeys(c.version for c in reversed(checklist.changelog)):
+            lines += [f"### {version}", ""]
+            for c in (c for c in checklist.changelog if c.version == version):
+                ids = ", ".join(f"`{i}`" for i in c.touches)
+                lines.append(f"- {KINDS[lang][c.kind]}, {w['effective']} {c.effective} ({ids}): {c.summary.get(lang)}")
+            lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from compliance_wizard.engine.progress import finding_kind
+from compliance_wizard.engine.texts import STATUS_LABELS
 
 HEADINGS = {
+    **{status: STATUS_LABELS[status] for status in ("to_clarify", "met", "not_applicable")},
     "gap": {"de": "Lücken (nach Risiko)", "en": "Gaps (by risk)"},
     "note": {"de": "Hinweise: Risiken, die bleiben (nicht gezählt)", "en": "Notes: risks that remain (not counted)"},
-    "to_clarify": {"de": "Zu klären", "en": "To clarify"},
-    "met": {"de": "Erfüllt", "en": "Met"},
-    "not_applicable": {"de": "Nicht relevant", "en": "Not applicable"},
     "score": {"de": "Ergebnis", "en": "Result"},
     "check": {"de": "Prüfen", "en": "Check"},
     "norms": {"de": "Vorschriften", "en": "Relevant provisions"},
@@ -29,7 +29,7 @@ HEADINGS = {
 }
 
 
-def format_summary(data: dict, lang: str, width: int = 88) -> str:
+def format_summary(data: dict[str, Any], lang: str, width: int = 88) -> str:
     """Render Result.to_dict() output as readable text."""
 
     def h(key: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -47,7 +49,7 @@ class ChamberForm(forms.ModelForm):
             "imprint_url", "privacy_url", "accessibility_url", "checklists", "sectors",
         ]  # fmt: skip
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["checklists"].choices = [(c.id, c.title.get("de")) for c in registry.all_checklists()]
         self.fields["sectors"].choices = registry.sector_choices()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from django import forms
@@ -26,7 +27,7 @@ class StatisticsFilterForm(forms.Form):
     checklist = forms.ChoiceField(label=_("Checklist"))
     year = forms.TypedChoiceField(label=_("Year"), coerce=int)
 
-    def __init__(self, *args, checklists: Sequence[tuple[str, str]], years: Sequence[int], **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, checklists: Sequence[tuple[str, str]], years: Sequence[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["checklist"].choices = list(checklists)
         self.fields["year"].choices = [(year, str(year)) for year in years]
@@ -39,7 +40,7 @@ class HttpsURLField(forms.URLField):
         "invalid": _("Please enter a complete web address, for example https://www.hwk-musterstadt.de/impressum."),
     }
 
-    def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(assume_scheme="https", max_length=_column("imprint_url"), required=False, **kwargs)
 
     def validate(self, value: str) -> None:
@@ -105,7 +106,7 @@ class ChamberSettingsForm(forms.Form):
         "checklists",
     )
 
-    def __init__(self, *args, chamber: Chamber, checklists: Sequence[tuple[str, str]], **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, chamber: Chamber, checklists: Sequence[tuple[str, str]], **kwargs: Any) -> None:
         offered = chamber.checklists or [checklist_id for checklist_id, _title in checklists]
         initial = {name: getattr(chamber, name) for name in self.FIELDS} | {"checklists": offered}
         super().__init__(*args, initial=initial, **kwargs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import connection
@@ -72,15 +73,15 @@ def forget_chambers() -> None:
 
 
 class ChamberMiddleware:
-    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.chamber = None  # type: ignore[attr-defined]
+        request.chamber = None
         host = host_of(request)
         chamber = find_chamber("host", host) if host else None
         if chamber is not None:
-            request.chamber = chamber  # type: ignore[attr-defined]
+            request.chamber = chamber
             return self.get_response(request)
 
         match = PREFIX.match(request.path_info)
@@ -91,7 +92,7 @@ class ChamberMiddleware:
             raise Http404("no such chamber")
         if match["rest"] is None:
             return HttpResponsePermanentRedirect(request.path + "/")
-        request.chamber = chamber  # type: ignore[attr-defined]
+        request.chamber = chamber
         outer = get_script_prefix()
         request.path_info = match["rest"]
         set_script_prefix(f"{outer}hwk/{chamber.slug}/")

@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from compliance_wizard.branding.brand import Brand
 from compliance_wizard.engine import UNKNOWN
 
 HOST = RegexValidator(
@@ -45,6 +46,15 @@ class Chamber(models.Model):
     def offers_sector(self, option_id: str) -> bool:
         # "Don't know" stays: every question offers it, and it is the careful answer.
         return not self.sectors or option_id in self.sectors or option_id == UNKNOWN
+
+    def report_brand(self) -> Brand:
+        """A member's report carries the chamber's name, logo and colour on its cover."""
+        return Brand(
+            name=self.name,
+            address=self.address,
+            logo_png=bytes(self.logo) if self.logo else None,
+            accent_color=self.brand_color,
+        )
 
 
 class ChamberStaff(models.Model):

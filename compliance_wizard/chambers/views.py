@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 
 from compliance_wizard.catalog import registry
 from compliance_wizard.engine.model import Checklist
-from compliance_wizard.engine.texts import BAND_LABELS
+from compliance_wizard.engine.texts import BAND_LABELS, STATUS_LABELS
 
 from . import statistics as stats
 from .access import chamber_staff_required, staff_chambers
@@ -129,7 +129,10 @@ def _selected_report(request: HttpRequest, chamber: Chamber) -> tuple[Statistics
     choices = _checklist_choices(chamber)
     recorded = list(CheckStatistic.objects.filter(chamber=chamber).dates("month", "month"))
     years = stats.selectable_years(min(recorded, default=None), today)
-    initial = {"checklist": choices[0][0] if choices else "", "year": stats.default_year(recorded, today)}
+    initial: dict[str, Any] = {
+        "checklist": choices[0][0] if choices else "",
+        "year": stats.default_year(recorded, today),
+    }
     bound = bool({"checklist", "year"} & set(request.GET))
     data = {**{k: str(v) for k, v in initial.items()}, **request.GET.dict()} if bound else None
     form = StatisticsFilterForm(data, initial=initial, checklists=choices, years=years)
@@ -235,7 +238,9 @@ def csv_rows(chamber: Chamber, report: Report) -> list[list[str]]:
     rows.append([_("Checks completed"), _("Total"), str(report.figures.total), number_format(100, decimal_pos=1)])
     rows += [[_("Month"), line.key, line.text, ""] for line in report.months]
     rows += [[_("Result"), line.label, line.text, line.share] for line in report.bands]
-    rows += [[_("Gap"), line.label, line.text, line.share] for line in report.gaps]
+    # As gettext would: English when no language is active.
+    gap = STATUS_LABELS["gap"].get((get_language() or "en")[:2], STATUS_LABELS["gap"]["en"])
+    rows += [[gap, line.label, line.text, line.share] for line in report.gaps]
     return rows
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from . import conditions
+from .changelog import Change, parse_changelog
 from .errors import ChecklistError, RuleError, shown
 from .model import (
     UNKNOWN,
@@ -41,7 +42,7 @@ from .yamlfile import read_yaml
 T = TypeVar("T")
 SPREAD_KEYS = ("requirements", "notes", "templates")
 TOP_REQUIRED = ("id", "version", "languages", "title", "summary", "sources", "steps", "requirements")
-TOP_OPTIONAL = ("templates", "notes", "sector_question")
+TOP_OPTIONAL = ("templates", "notes", "sector_question", "changelog")
 REQUIREMENT_KEYS = (
     "id",
     "severity",
@@ -223,8 +224,9 @@ def _merge(documents: list[tuple[str, object]]) -> tuple[dict[str, _Item], dict[
 
 
 def content_hash(sections: Mapping[str, _Item], spread: Mapping[str, list[_Item]]) -> str:
-    """A hash of what the rules say, not of how the files are laid out or commented."""
-    content: dict[str, object] = {key: item.value for key, item in sections.items()}
+    """A hash of what the rules say, not of how the files are laid out or commented, nor of the changelog
+    that tells about them (a new entry changes no result)."""
+    content: dict[str, object] = {key: item.value for key, item in sections.items() if key != "changelog"}
     for key, items in spread.items():
         content[key] = [item.value for item in items]
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
@@ -267,6 +269,7 @@ class _Builder:
         requirements = self._requirements(options_of, sources, templates, finding_ids)
         notes = self._notes(options_of, sources, finding_ids)
         sector_question = self._sector_question(steps)
+        changelog = self._changelog(version, finding_ids)
 
         if check.errors:
             return None, check.errors
@@ -284,6 +287,7 @@ class _Builder:
                 sources=sources,
                 templates=templates,
                 notes=tuple(notes),
+                changelog=changelog,
                 sector_question=sector_question,
                 origin=self.origin,
             ),
@@ -678,6 +682,12 @@ class _Builder:
                 continue
             notes.append(Note(note_id, title, risk, lowers_risk, note_reason, reviewed, norms, source_ids, applies_if))
         return notes
+
+    def _changelog(self, version: str | None, finding_ids: Collection[str]) -> tuple[Change, ...]:
+        item = self.sections.get("changelog")
+        if item is None:
+            return ()
+        return parse_changelog(self.check, item.file, item.path, item.value, version, finding_ids)
 
     def _sector_question(self, steps: list[Step]) -> str | None:
         """The question for the kind of business: a choice asked of everyone in the first step."""

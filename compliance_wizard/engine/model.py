@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .changelog import Change
     from .conditions import Condition
 
 # The option every question offers for "I don't know". It is never treated as met.
@@ -144,6 +145,7 @@ class Checklist:
     sources: Mapping[str, Source]
     templates: Mapping[str, Template]
     notes: tuple[Note, ...] = ()
+    changelog: tuple[Change, ...] = ()  # what each version changed, oldest version first
     # The question that asks for the kind of business (first step); a chamber may offer fewer of its options.
     sector_question: str | None = None
     origin: str = ""  # the file or folder it was loaded from

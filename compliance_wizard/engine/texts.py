@@ -1,7 +1,8 @@
 """The few texts the engine itself speaks, in every supported language.
 
 Everything about a particular checklist lives in its rule files; these are the
-words shared by all checklists (yes/no options, band names, statuses).
+words shared by all checklists (yes/no options, band names, statuses). Each label is defined here
+only: results store it, and the pages, the PDF and the commands show it from there.
 """
 
 from __future__ import annotations
@@ -28,12 +29,20 @@ STATUS_LABELS = {
     "note": {"de": "Hinweis", "en": "Note"},
 }
 
+# The same labels inside a sentence or a legend: German keeps its nouns capitalised.
+STATUS_WORDS = {
+    "gap": {"de": "Lücke", "en": "gap"},
+    "to_clarify": {"de": "zu klären", "en": "to clarify"},
+    "met": {"de": "erfüllt", "en": "met"},
+    "not_applicable": {"de": "nicht relevant", "en": "not applicable"},
+}
+
 SEVERITY_LABELS = {
     "critical": {"de": "Kritisch", "en": "Critical"},
     "high": {"de": "Hoch", "en": "High"},
     "medium": {"de": "Mittel", "en": "Medium"},
     "low": {"de": "Niedrig", "en": "Low"},
-    "info": {"de": "Hinweis", "en": "Note"},
+    "info": STATUS_LABELS["note"],  # a note's severity is named like its status
 }
 
 # What a note carries where a requirement carries its severity; results stored before notes existed

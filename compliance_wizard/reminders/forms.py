@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.base_user import BaseUserManager
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +22,7 @@ class ReminderForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         # A prefix keeps the ids apart from everything else on the result page.
         kwargs.setdefault("prefix", "reminder")
         super().__init__(*args, **kwargs)

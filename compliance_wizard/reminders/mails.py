@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -42,7 +42,7 @@ def chamber_links(chamber: Chamber) -> LinkBuilder:
     return link
 
 
-def _send(reminder: Reminder, name: str, context: dict) -> None:
+def _send(reminder: Reminder, name: str, context: dict[str, Any]) -> None:
     assessment = reminder.assessment
     chamber = assessment.chamber
     with translation.override(assessment.language):

@@ -209,7 +209,7 @@ def purge(now: datetime | None = None) -> int:
 def assessments_held(now: datetime | None = None) -> QuerySet[Reminder]:
     """Ids of checks a confirmed reminder still needs: until it is sent, then keep_result_days() for its link.
 
-    For `expired_assessments`: `.exclude(pk__in=assessments_held(now))`.
+    A retention hold (assessments.hooks), registered by RemindersConfig.ready().
     """
     now = now or timezone.now()
     return (

@@ -1,7 +1,5 @@
 from django.urls import path
 
-from compliance_wizard.wizard import converters  # noqa: F401  (registers <check_token:...>)
-
 from . import views
 
 app_name = "reminders"

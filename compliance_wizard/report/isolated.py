@@ -6,8 +6,8 @@ reports at once would take every core and every wizard user would wait. So `rend
 - waits for one of a few render slots shared by all processes of this installation on the machine
   (file locks; by default one slot fewer than the machine has cores), for at most REPORT_RENDER_WAIT
   seconds, after which it renders anyway rather than fail;
-- renders in a child forked from the (warm, see warm.py) worker, at nice 10, so that the workers answering
-  wizard steps get the processor first;
+- renders in a child forked from the (warm, see compliance_wizard/warm.py) worker, at nice 10, so that the
+  workers answering wizard steps get the processor first;
 - leaves nothing behind: whatever WeasyPrint allocated ends with the child, so workers do not grow;
 - stops the child after REPORT_RENDER_TIMEOUT seconds (limits.py) and raises ReportTimedOut, so that a
   report that cannot be made in time fails its request with a clear page instead of holding the worker.
@@ -140,7 +140,7 @@ def run_isolated(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise RuntimeError("the report renderer ended without a result")
     ok, value = pickle.loads(payload)  # noqa: S301 (written by our own child a moment ago)
     if ok:
-        return value  # type: ignore[no-any-return]
+        return value
     raise value
 
 
@@ -172,7 +172,7 @@ def _pickled_error(exc: BaseException) -> bytes:
 
 
 def _read_all(fd: int, timeout: float) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     deadline = time.monotonic() + timeout
     while True:
         remaining = deadline - time.monotonic()

@@ -16,19 +16,16 @@ from django.utils.text import slugify
 from compliance_wizard.branding.brand import Brand
 from compliance_wizard.branding.colors import color_problem, normalize_hex
 from compliance_wizard.branding.logo import MAX_SIZE, PNG_SIGNATURE
+from compliance_wizard.engine.texts import STATUS_LABELS, STATUS_WORDS
 
 from .fetcher import PSEUDO_ORIGIN, ReportFetcher
+from .filenames import name_slug
 from .limits import check_page_count
 from .sections import OPEN, SYMBOLS, cap_rows, finding_rows
 
 CONTENT_TYPE = "application/pdf"
 TEMPLATE = "report/pdf.html"
 PDF_VARIANT = "pdf/ua-1"
-
-
-# slugify() drops what it cannot spell in ASCII; German readers expect these spelt out instead.
-_TRANSLITERATE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
-MAX_NAME_SLUG = 40
 
 
 def render_pdf(
@@ -76,7 +73,7 @@ def report_filename(data: Mapping[str, object], generated_on: datetime.date) -> 
     """ASCII only, so it is safe in a Content-Disposition header without any quoting."""
     d = cast(Mapping[str, Any], data)
     parts = ["dsgvo-check", slugify(d["checklist"]["id"])]
-    name = slugify(str(d["business"]["name"]).translate(_TRANSLITERATE))[:MAX_NAME_SLUG].strip("-")
+    name = name_slug(d["business"]["name"])
     if name:
         parts.append(name)
     parts.append(generated_on.isoformat())
@@ -97,6 +94,7 @@ def report_context(
     for row in rows:
         row["consultant_note"] = _note(notes.get(row["id"])) if notes else None
     counts = {kind: sum(1 for r in rows if r["kind"] == kind) for kind in SYMBOLS}
+    lang = str(d["language"])
     return {
         "data": d,
         "checklist": d["checklist"],
@@ -110,6 +108,8 @@ def report_context(
         "cap": cap_rows(d, rows),
         "sources": d["sources"],
         "symbols": SYMBOLS,
+        "status_labels": {status: labels[lang] for status, labels in STATUS_LABELS.items()},
+        "status_words": {status: words[lang] for status, words in STATUS_WORDS.items()},
         "brand": _brand(brand),
         "progress": _progress(progress),
     }

@@ -14,6 +14,8 @@ from compliance_wizard.chambers.models import Chamber
 from compliance_wizard.engine import Checklist, Question, Step
 from compliance_wizard.engine.answers_file import MAX_NAME, MAX_WEBSITE, clean_name, website_problem
 
+from .page import PageQuestion
+
 
 class StartForm(forms.Form):
     business_name = forms.CharField(
@@ -66,7 +68,7 @@ class StepForm(forms.Form):
         chamber: Chamber | None = None,
         **kwargs: object,
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         # Answers from the steps before this one: they decide which questions are asked here.
         self.known = dict(known or {})
         self.answers: dict[str, str] = {}
@@ -115,7 +117,7 @@ class StepForm(forms.Form):
                 answers[question.id] = values[question.id]
         return shown
 
-    def page_questions(self) -> list[dict[str, object]]:
+    def page_questions(self) -> list[PageQuestion]:
         """Every question for the page in order: shown ones, and follow-ups waiting for one answer here.
 
         A waiting follow-up is rendered hidden with the answers that reveal it, so the page script can
@@ -125,7 +127,7 @@ class StepForm(forms.Form):
         shown_ids = {q.id for q in shown}
         own = {q.id: q for q in self.step.questions}
         answers = {**self.known, **{k: v for k, v in self._values().items() if k in shown_ids}}
-        items: list[dict[str, object]] = []
+        items: list[PageQuestion] = []
         for question in self.step.questions:
             if question.id in shown_ids:
                 items.append({"field": self[question.id], "reveal": None})

@@ -8,11 +8,17 @@ Django's RadioSelect would put there (tests/test_wizard_flow.py and the browser 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, TypedDict
 
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
+
+
+class PageQuestion(TypedDict):
+    field: Any  # the step form's bound field
+    reveal: str | None  # the answers that reveal a waiting follow-up (JSON for the page script), or None
 
 
 @dataclass(frozen=True)
@@ -34,25 +40,25 @@ class RadioQuestion:
     options: tuple[Option, ...]
 
 
-def radio_questions(items: Iterable[Mapping[str, object]]) -> tuple[RadioQuestion, ...]:
+def radio_questions(items: Iterable[PageQuestion]) -> tuple[RadioQuestion, ...]:
     """One entry per question of StepForm.page_questions(): names, ids, labels, errors and the checked option."""
     questions = []
     for item in items:
         field = item["field"]
-        value = field.value()  # type: ignore[attr-defined]
+        value = field.value()
         chosen = "" if value is None else str(value)
-        auto_id = field.auto_id  # type: ignore[attr-defined]
+        auto_id = field.auto_id
         questions.append(
             RadioQuestion(
-                name=field.html_name,  # type: ignore[attr-defined]
-                label=str(field.label or ""),  # type: ignore[attr-defined]
-                help=str(field.help_text or ""),  # type: ignore[attr-defined]
-                errors=" ".join(field.errors),  # type: ignore[attr-defined]
+                name=field.html_name,
+                label=str(field.label or ""),
+                help=str(field.help_text or ""),
+                errors=" ".join(field.errors),
                 error_id=f"{auto_id}_error",
-                reveal=item["reveal"],  # type: ignore[arg-type]
+                reveal=item["reveal"],
                 options=tuple(
                     Option(f"{auto_id}_{index}", str(option), str(label), str(option) == chosen)
-                    for index, (option, label) in enumerate(field.field.choices)  # type: ignore[attr-defined]
+                    for index, (option, label) in enumerate(field.field.choices)
                 ),
             )
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import converters, views  # noqa: F401  (importing converters registers <check_token:...>)
+from . import views
 
 app_name = "wizard"
 

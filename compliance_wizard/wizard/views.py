@@ -8,6 +8,8 @@ from the rule files through the engine.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,7 +27,7 @@ from compliance_wizard.engine import Checklist, visible_steps
 
 from .forms import StartForm, StepForm, step_form
 from .page import questions_html, radio_questions
-from .storage import DRAFT_ATTRIBUTE
+from .storage import DRAFT_ATTRIBUTE, DraftStorage
 from .update import checklist_changed, draft_gone
 
 
@@ -80,10 +82,10 @@ def draft(request: HttpRequest, token: str, step: str | None = None) -> HttpResp
     return wizard_view(checklist)(request, token=token, step=step)
 
 
-_views: dict[tuple[str, str], object] = {}
+_views: dict[tuple[str, str], Callable[..., HttpResponse]] = {}
 
 
-def wizard_view(checklist: Checklist):  # type: ignore[no-untyped-def]
+def wizard_view(checklist: Checklist) -> Callable[..., HttpResponse]:
     """One view per checklist content, built on first use: the forms come from the rule files."""
     key = (checklist.id, checklist.content_hash)
     if key not in _views:
@@ -91,19 +93,18 @@ def wizard_view(checklist: Checklist):  # type: ignore[no-untyped-def]
             form_list=[(step.id, step_form(checklist, step)) for step in checklist.steps],
             condition_dict={step.id: _shown(step.id) for step in checklist.steps},
             url_name="wizard:step",
-            checklist=checklist,
         )
     return _views[key]
 
 
-def _shown(step_id: str):  # type: ignore[no-untyped-def]
+def _shown(step_id: str) -> Callable[[CheckWizard], bool]:
     return lambda wizard: step_id in wizard.visible_step_ids()
 
 
 class CheckWizard(NamedUrlWizardView):
     template_name = "wizard/step.html"
     storage_name = "compliance_wizard.wizard.storage.DraftStorage"
-    checklist: Checklist | None = None
+    storage: DraftStorage
 
     def get_prefix(self, request, *args, **kwargs):
         return f"check-{kwargs['token'][:12]}"  # one prefix per draft: two tabs never mix
@@ -115,7 +116,7 @@ class CheckWizard(NamedUrlWizardView):
         try:
             return super().dispatch(request, *args, **kwargs)
         except DraftDeleted:  # between reading the draft and saving the step: by the retention job, or in a tab
-            return draft_gone(request, self.checklist)
+            return draft_gone(request, self.storage.checklist)
 
     # -- which steps come, and how far the user may go -----------------------------------------
 
@@ -124,7 +125,7 @@ class CheckWizard(NamedUrlWizardView):
         one with an open question; worked out once per state of the answers."""
         key = self.storage.answers_version
         if getattr(self, "_path_key", None) != key:
-            shown = visible_steps(self.checklist, self.storage.answers, assume_unknown=True)
+            shown = visible_steps(self.storage.checklist, self.storage.answers, assume_unknown=True)
             ids = [step.id for step, _questions in shown]
             open_steps = [
                 step.id for step, questions in shown if any(q.id not in self.storage.answers for q in questions)
@@ -144,9 +145,8 @@ class CheckWizard(NamedUrlWizardView):
         """To the step the user was on, or the furthest they may go if that one is gone."""
         if message:
             messages.warning(self.request, message)
-        step = self.storage.current_step
-        if not self.reachable(step):
-            step = self._path()[1]
+        current = self.storage.current_step
+        step = current if current is not None and self.reachable(current) else self._path()[1]
         self.storage.current_step = step
         return redirect(self.get_step_url(step))
 
@@ -193,25 +193,25 @@ class CheckWizard(NamedUrlWizardView):
         for form in form_list:
             answers.update(form.answers)
         try:
-            assessment = assessment_submit(self.kwargs["token"], self.checklist, answers)
+            assessment = assessment_submit(self.kwargs["token"], self.storage.checklist, answers)
         except IncompleteAnswers:
             return self.back_to_current(_("Some questions are still open. Please answer them first."))
         return redirect(assessment.result_url(self.request.user))
 
     # -- forms and page --------------------------------------------------------------------------
 
-    def get_form_kwargs(self, step: str | None = None) -> dict:
+    def get_form_kwargs(self, step: str | None = None) -> dict[str, object]:
         step = step or self.steps.current
         visible = self.visible_step_ids()
         earlier = visible[: visible.index(step)] if step in visible else visible
-        earlier_questions = {q.id for s in self.checklist.steps if s.id in earlier for q in s.questions}
+        earlier_questions = {q.id for s in self.storage.checklist.steps if s.id in earlier for q in s.questions}
         return {
             "known": {k: v for k, v in self.storage.answers.items() if k in earlier_questions},
             # A chamber may offer its members fewer kinds of business (the middleware found it for this site).
             "chamber": getattr(self.request, "chamber", None),
         }
 
-    def get_form_initial(self, step: str) -> dict:
+    def get_form_initial(self, step: str) -> dict[str, str]:
         return dict(self.storage.answers)
 
     def process_step(self, form: StepForm) -> dict[str, list[str]]:
@@ -220,14 +220,14 @@ class CheckWizard(NamedUrlWizardView):
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
-        lang = registry.language_for(self.checklist)
-        step = next(s for s in self.checklist.steps if s.id == self.steps.current)
+        lang = registry.language_for(self.storage.checklist)
+        step = next(s for s in self.storage.checklist.steps if s.id == self.steps.current)
         questions = form.page_questions()
         number, count = self.steps.step1, self.steps.count
         context.update(
             {
                 "assessment": self.storage.assessment,
-                "checklist_title": self.checklist.title.get(lang),
+                "checklist_title": self.storage.checklist.title.get(lang),
                 "step": {"title": step.title.get(lang), "intro": step.intro.get(lang) if step.intro else ""},
                 "fields": [q["field"] for q in questions if not q["reveal"]],  # the ones asked now
                 "questions_html": questions_html(radio_questions(questions)),

@@ -32,7 +32,7 @@ from compliance_wizard.engine.answers_file import (
 )
 from compliance_wizard.engine.texts import SUPPORTED_LANGUAGES
 from compliance_wizard.engine.yamlfile import MAX_DEPTH, parse_yaml, too_deep
-from compliance_wizard.report.pdf import _TRANSLITERATE, MAX_NAME_SLUG
+from compliance_wizard.report.filenames import name_slug
 
 from .models import MAX_COMMENT, Client, FindingNote
 from .models import MAX_NAME as MAX_RESPONSIBLE
@@ -120,14 +120,10 @@ def _filename(doc: Mapping[str, Any], fmt: str) -> str:
     """ASCII only, so it goes into a Content-Disposition header unquoted; named like the PDF report."""
     day = str(doc["exported_at"])[:10]
     if doc["format"] == CLIENT_FORMAT:
-        parts = ["dsgvo-check", "client", _slug(doc["name"])]
+        parts = ["dsgvo-check", "client", name_slug(doc["name"])]
     else:
-        parts = ["dsgvo-check", slugify(doc["checklist"]), _slug(doc["business"]["name"])]
+        parts = ["dsgvo-check", slugify(doc["checklist"]), name_slug(doc["business"]["name"])]
     return "-".join(p for p in [*parts, day] if p) + "." + fmt
-
-
-def _slug(name: str) -> str:
-    return slugify(str(name).translate(_TRANSLITERATE))[:MAX_NAME_SLUG].strip("-")
 
 
 def _iso(moment: datetime.datetime | None) -> str | None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from compliance_wizard.branding.fields import AccentColorField, LogoField
+from compliance_wizard.engine import Checklist
 from compliance_wizard.engine.answers_file import clean_name
 from compliance_wizard.wizard.forms import clean_website
 
@@ -50,7 +54,7 @@ class NewAssessmentForm(forms.Form):
         label=_("Language of the check and report"), choices=[("de", "Deutsch"), ("en", "English")]
     )
 
-    def __init__(self, *args, checklists=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, checklists: Sequence[Checklist] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["checklist"].choices = [(c.id, c.title.get("de")) for c in checklists]
 

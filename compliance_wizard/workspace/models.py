@@ -9,6 +9,8 @@ from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
+from compliance_wizard.branding.brand import Brand
+
 MAX_NAME = 200
 MAX_ADDRESS = 500
 MAX_INTRO = 2000
@@ -31,6 +33,16 @@ class Consultant(models.Model):
 
     def __str__(self) -> str:
         return self.display_name or self.user.get_username()
+
+    def report_brand(self) -> Brand:
+        """Their clients' reports carry the consultant's name, address, logo, colour and introduction."""
+        return Brand(
+            name=self.display_name or self.user.get_username(),
+            address=self.address,
+            logo_png=bytes(self.logo) if self.logo else None,
+            accent_color=self.accent_color,
+            intro=self.intro,
+        )
 
 
 @receiver(post_delete, sender=Consultant, dispatch_uid="workspace.delete_the_login_with_the_consultant")

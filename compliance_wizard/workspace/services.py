@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -16,6 +17,7 @@ from compliance_wizard.engine import Checklist, visible_steps
 from compliance_wizard.engine.answers import normalise
 from compliance_wizard.engine.progress import compare_results
 
+from .exchange import ImportDocument
 from .models import Client, Consultant, FindingNote
 
 
@@ -96,7 +98,7 @@ def comparison_base(assessment: Assessment) -> Assessment | None:
     )
 
 
-def assessment_progress(assessment: Assessment, lang: str) -> dict | None:
+def assessment_progress(assessment: Assessment, lang: str) -> dict[str, Any] | None:
     base = comparison_base(assessment)
     if base is None:
         return None
@@ -120,15 +122,30 @@ def finding_note_save(
     return note
 
 
-def notes_by_requirement(assessment: Assessment) -> dict[str, dict]:
+def notes_by_requirement(assessment: Assessment) -> dict[str, dict[str, Any]]:
     return {
         n.requirement_id: {"comment": n.comment, "due_date": n.due_date, "responsible": n.responsible}
         for n in assessment.finding_notes.all()
     }
 
 
+def report_extras(assessment: Assessment, lang: str) -> dict[str, Any]:
+    """What a client's report carries besides the result: the consultant's brand, the progress since the
+    client's last check and the consultant's notes."""
+    return {
+        "brand": assessment.client.consultant.report_brand(),
+        "progress": assessment_progress(assessment, lang),
+        "notes": notes_by_requirement(assessment),
+    }
+
+
+def client_report_extras(assessment: Assessment, lang: str) -> dict[str, Any] | None:
+    """report_extras() for a client's check, None for any other (the hook WorkspaceConfig.ready() registers)."""
+    return report_extras(assessment, lang) if assessment.client_id is not None else None
+
+
 @transaction.atomic
-def assessment_import(client: Client, checklist: Checklist, document) -> Assessment:  # type: ignore[no-untyped-def]
+def assessment_import(client: Client, checklist: Checklist, document: ImportDocument) -> Assessment:
     """A finished assessment from an import file; its result is scored anew, never taken from the file."""
     assessment = draft_start(checklist, document.language or checklist.languages[0], client.name, client.website)
     assessment.client = client

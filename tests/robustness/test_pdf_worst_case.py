@@ -229,7 +229,7 @@ def page_text(page: pypdf.PageObject) -> tuple[str, str]:
     the next page reads as one."""
     runs = []
 
-    def visit(text, cm, tm, font, size) -> None:  # type: ignore[no-untyped-def]
+    def visit(text, cm, tm, font, size) -> None:
         x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]  # where the text starts, in the page's coordinates
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
         if text.strip():

@@ -78,7 +78,7 @@ def within(seconds: float, call: Callable[[], T]) -> T:
         child.join()
     if kind == "raised":
         pytest.fail(f"raised an exception of its own:\n{value}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _memory_in_use() -> int:
@@ -466,7 +466,7 @@ def test_a_30000_character_key_is_quoted_short():
     errors = errors_of({"checklist.yaml": yaml.safe_dump(data, allow_unicode=True).encode()})
     assert [e.message for e in errors] == [
         f"unknown key '{'k' * 57}...' (allowed: id, version, languages, title, "
-        "summary, sources, steps, requirements, templates, notes, sector_question)"
+        "summary, sources, steps, requirements, templates, notes, sector_question, changelog)"
     ]
 
 

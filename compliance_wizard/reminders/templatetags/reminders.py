@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.conf import settings
 
@@ -10,7 +12,7 @@ from compliance_wizard.reminders.forms import ReminderForm
 register = template.Library()
 
 
-def consent_context(assessment: Assessment) -> dict:
+def consent_context(assessment: Assessment) -> dict[str, Any]:
     """What the consent note promises, from the settings that make it true."""
     chamber = assessment.chamber
     return {
@@ -23,7 +25,7 @@ def consent_context(assessment: Assessment) -> dict:
 
 
 @register.simple_tag
-def reminder_box(assessment: Assessment) -> dict | None:
+def reminder_box(assessment: Assessment) -> dict[str, Any] | None:
     """The result page's reminder box, or None where reminders are not offered."""
     if not services.offered(assessment):
         return None

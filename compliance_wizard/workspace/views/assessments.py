@@ -62,7 +62,9 @@ def _draft_page(request: HttpRequest, assessment: Assessment) -> HttpResponse:
     )
 
 
-def _result_page(request: HttpRequest, assessment: Assessment, forms: dict | None = None) -> HttpResponse:
+def _result_page(
+    request: HttpRequest, assessment: Assessment, forms: dict[str, FindingNoteForm] | None = None
+) -> HttpResponse:
     lang = assessment.language
     data = assessment.result_for(lang)
     rows = finding_rows(data)

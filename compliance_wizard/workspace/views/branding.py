@@ -12,7 +12,7 @@ from ..services import branding_save
 
 @consultant_required
 def branding(request: HttpRequest) -> HttpResponse:
-    consultant = request.consultant  # type: ignore[attr-defined]
+    consultant = request.consultant
     initial = {name: getattr(consultant, name) for name in ("display_name", "address", "accent_color", "intro")}
     form = BrandingForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -27,7 +27,7 @@ def branding(request: HttpRequest) -> HttpResponse:
 @consultant_required
 def branding_logo(request: HttpRequest) -> HttpResponse:
     """The consultant's own logo for the preview; always our re-encoded PNG, never the upload."""
-    logo = request.consultant.logo  # type: ignore[attr-defined]
+    logo = request.consultant.logo
     if not logo:
         raise Http404("no logo")
     response = HttpResponse(bytes(logo), content_type="image/png")

@@ -21,7 +21,7 @@ MAX_QUERY = 100
 
 @consultant_required
 def home(request: HttpRequest) -> HttpResponse:
-    consultant = request.consultant  # type: ignore[attr-defined]
+    consultant = request.consultant
     query = request.GET.get("q", "")[:MAX_QUERY].strip()
     archived = request.GET.get("archived") == "1"
     page = Paginator(consultant_clients(consultant, query, archived), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -49,7 +49,7 @@ def _latest_finished(client_ids: set[int]) -> dict[int, Assessment]:
 
 @consultant_required
 def client_new(request: HttpRequest) -> HttpResponse:
-    form = ClientForm(request.POST or None, instance=Client(consultant=request.consultant))  # type: ignore[attr-defined]
+    form = ClientForm(request.POST or None, instance=Client(consultant=request.consultant))
     if request.method == "POST" and form.is_valid():
         client = client_save(form.instance)
         messages.success(request, _("Client “%(name)s” created.") % {"name": client.name})

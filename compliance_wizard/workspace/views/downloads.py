@@ -23,7 +23,7 @@ from compliance_wizard.report.unavailable import unavailable_response, zip_in_pr
 from ..access import consultant_required, own_assessment, own_client
 from ..exchange import assessment_document, client_document, dump_document, parse_import
 from ..forms import ImportForm
-from ..services import assessment_import
+from ..services import assessment_import, report_extras
 
 FORMATS = ("json", "yaml")
 MAX_ZIP_CLIENTS = 100
@@ -54,7 +54,7 @@ def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
     if lang not in (assessment.result or {}):
         lang = assessment.language
     try:
-        return _download(*report_pdf(assessment, lang))
+        return _download(*report_pdf(assessment, lang, report_extras(assessment, lang)))
     except ReportUnavailable as error:
         return unavailable_response(request, error, reverse("workspace:assessment", kwargs={"pk": pk}), "result")
 
@@ -97,7 +97,7 @@ def client_import(request: HttpRequest, pk: int) -> HttpResponse:
 def reports_zip(request: HttpRequest) -> HttpResponse:
     """The latest report of each chosen client in one zip, e.g. to hand out before a meeting."""
     ids = [i for i in request.POST.getlist("client") if i.isdigit()][:MAX_ZIP_CLIENTS]
-    clients = request.consultant.clients.filter(pk__in=ids)  # type: ignore[attr-defined]
+    clients = request.consultant.clients.filter(pk__in=ids)
     latest: dict[int, Assessment] = {}
     finished = Assessment.objects.filter(client__in=clients, state=Assessment.State.FINISHED).order_by("finished_at")
     for assessment in finished.select_related("client"):
@@ -113,13 +113,14 @@ def reports_zip(request: HttpRequest) -> HttpResponse:
     chosen = sorted(latest.values(), key=lambda a: a.client.name.lower())
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for done, assessment in enumerate(chosen):
-            report = cached_report_pdf(assessment, assessment.language)
+            extras = report_extras(assessment, assessment.language)
+            report = cached_report_pdf(assessment, assessment.language, extras)
             if report is None:
                 # At least one new report per click, so that clicking again always gets further.
                 if rendered and time.monotonic() - started > budget:
                     return zip_in_progress_response(request, done, len(chosen), reverse("workspace:home"))
                 try:
-                    report = report_pdf(assessment, assessment.language)
+                    report = report_pdf(assessment, assessment.language, extras)
                 except ReportUnavailable as error:
                     return unavailable_response(request, error, reverse("workspace:home"), "clients")
                 rendered += 1

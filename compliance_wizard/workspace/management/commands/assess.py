@@ -16,19 +16,20 @@ from compliance_wizard.engine import (
 )
 from compliance_wizard.engine.answers_file import answers_document, read_answers_data
 from compliance_wizard.engine.errors import shown
+from compliance_wizard.engine.progress import finding_kind
+from compliance_wizard.engine.texts import STATUS_WORDS
 
 # Like a download: in a child process within REPORT_RENDER_TIMEOUT and REPORT_MAX_PAGES (report/limits.py).
 from compliance_wizard.report.isolated import render_pdf
 from compliance_wizard.report.limits import ReportUnavailable
-from compliance_wizard.report.sections import finding_kind
 from compliance_wizard.workspace.exchange import split_export
 
 BAD_INPUT = 2
 
 # One line per file in batch mode, in the language of the result like the full summary.
 LINE = {
-    "de": "{score}/100 · {band} · Lücken: {gaps}, zu klären: {clarify}",
-    "en": "{score}/100 · {band} · gaps: {gaps}, to clarify: {clarify}",
+    "de": "{score}/100 · {band} · Lücken: {gaps}, {to_clarify}: {clarify}",
+    "en": "{score}/100 · {band} · gaps: {gaps}, {to_clarify}: {clarify}",
 }
 
 
@@ -223,5 +224,9 @@ def _check_targets(files: list[str], pdf_dir: Path) -> None:
 def _one_line(data: dict[str, Any], lang: str) -> str:
     kinds = [finding_kind(f) for f in data["findings"]]
     return LINE[lang].format(
-        score=data["score"], band=data["band"]["label"], gaps=kinds.count("gap"), clarify=kinds.count("to_clarify")
+        score=data["score"],
+        band=data["band"]["label"],
+        gaps=kinds.count("gap"),
+        to_clarify=STATUS_WORDS["to_clarify"][lang],
+        clarify=kinds.count("to_clarify"),
     )

@@ -1,6 +1,7 @@
-"""The URL converter for a check's token, shared by every URL that carries one."""
+"""The URL converter for a check's token, shared by every URL that carries one (`<check_token:token>`).
 
-from django.urls import register_converter
+Registered once, by AssessmentsConfig.ready(), before any URL module is read.
+"""
 
 
 class CheckTokenConverter:
@@ -14,6 +15,3 @@ class CheckTokenConverter:
 
     def to_url(self, value: str) -> str:
         return value
-
-
-register_converter(CheckTokenConverter, "check_token")
