@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint install clean serve bench constraints
+.PHONY: run test lint install clean serve bench bench-smoke constraints
 
 # Exact versions from constraints.txt, so that every machine runs what CI tested; setuptools too, because the one
 # a new venv brings has known vulnerabilities (security/advisories.yaml).
@@ -37,6 +37,10 @@ bench: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The benchmark's whole scenario with tiny numbers, checked for errors (tests/test_bench_smoke.py); CI runs it.
+bench-smoke: $(STAMP)
+	$(PY) -m pytest -m bench tests/test_bench_smoke.py
 
 # Besides style, types and the import contracts (pyproject.toml [tool.importlinter]), the security checks
 # (SECURITY.md): bandit with the skips of pyproject.toml [tool.bandit], report/isolated.py alone also without the

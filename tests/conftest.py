@@ -92,3 +92,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_collection_modifyitems(config, items):
+    """The benchmark's smoke run (a minute of setup) runs in CI and with `make bench-smoke` (`-m bench`), not
+    in `make test`."""
+    if "bench" in (config.getoption("markexpr") or ""):
+        return
+    skipped = [item for item in items if item.get_closest_marker("bench")]
+    if skipped:
+        config.hook.pytest_deselected(items=skipped)
+        items[:] = [item for item in items if not item.get_closest_marker("bench")]

@@ -13,10 +13,13 @@ import pytest
 
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("gunicorn") is None or not hasattr(os, "fork"),
-    reason="benchmark smoke run skipped: gunicorn cannot start here (not installed: `make install`; or no fork())",
-)
+pytestmark = [
+    pytest.mark.bench,
+    pytest.mark.skipif(
+        importlib.util.find_spec("gunicorn") is None or not hasattr(os, "fork"),
+        reason="benchmark smoke run skipped: gunicorn cannot start here (not installed: `make install`; or no fork())",
+    ),
+]
 
 FIGURES = [
     "wizard_ratio",
