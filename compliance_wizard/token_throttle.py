@@ -23,6 +23,7 @@ from django.utils.cache import add_never_cache_headers
 
 from compliance_wizard.accounts import throttle
 from compliance_wizard.assessments.models import Assessment
+from compliance_wizard.reminders import notices
 from compliance_wizard.reminders import services as reminders
 
 
@@ -32,6 +33,10 @@ def _assessment(token: str) -> bool:
 
 def _reminder_link(token: str) -> bool:
     return reminders.find(token) is not None
+
+
+def _notice_link(token: str) -> bool:
+    return notices.find(token) is not None
 
 
 def _account_link(token: str) -> bool:
@@ -46,10 +51,15 @@ TOKEN_URLS: dict[str, Callable[[str], bool]] = {
     "assessments:result": _assessment,
     "assessments:report": _assessment,
     "assessments:delete": _assessment,
+    "assessments:recheck": _assessment,
     "reminders:request": _assessment,
     "reminders:withdraw": _assessment,
     "reminders:confirm": _reminder_link,
     "reminders:cancel": _reminder_link,
+    "reminders:request_changes": _assessment,
+    "reminders:withdraw_changes": _assessment,
+    "reminders:confirm_changes": _notice_link,
+    "reminders:cancel_changes": _notice_link,
     "accounts:password_reset_confirm": _account_link,
     "accounts:invite": _account_link,
 }

@@ -79,12 +79,12 @@ def test_the_example_environment_file_passes_the_deployment_check_once_its_secre
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_the_cron_example_runs_the_retention_reminder_and_session_commands_that_exist():
+def test_the_cron_example_runs_the_retention_reminder_notice_and_session_commands_that_exist():
     from django.core.management import get_commands
 
     lines = [line for line in (ROOT / "deploy" / "crontab.example").read_text().splitlines() if line[:1].isdigit()]
     commands = [line.rsplit("manage.py ", 1)[1].split()[0] for line in lines]
-    assert commands == ["purge_assessments", "send_reminders", "clearsessions"]
+    assert commands == ["purge_assessments", "send_reminders", "send_change_notices", "clearsessions"]
     assert set(commands) <= set(get_commands())
 
 

@@ -11,8 +11,18 @@ from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from compliance_wizard.catalog import registry
 from compliance_wizard.chambers.models import Chamber, CheckStatistic
-from compliance_wizard.engine import Checklist, ChecklistUpdate, check_answers, question_outline, score
+from compliance_wizard.engine import (
+    Checklist,
+    ChecklistUpdate,
+    check_answers,
+    checklist_update,
+    question_outline,
+    score,
+)
+from compliance_wizard.engine.answers import first_open_step
+from compliance_wizard.engine.changelog import change_rows, changes_since, judged_in
 
 from . import hooks
 from .models import Assessment
@@ -120,12 +130,45 @@ def assessment_submit(token: str, checklist: Checklist, answers: Mapping[str, st
         CheckStatistic.objects.create(
             chamber_id=assessment.chamber_id,
             checklist_id=checklist.id,
+            checklist_version=checklist.version,
             month=timezone.localdate(now).replace(day=1),
             band=result.band,
             score=result.score,
             gaps=[f.requirement.id for f in result.open_findings],
         )
     return assessment
+
+
+def assessment_changes(assessment: Assessment, lang: str) -> list[dict[str, Any]]:
+    """What changed in the rule files since a finished check was judged, and touches what it judged: the
+    notice on its pages and in its report. Nothing for a draft, or a checklist no longer offered."""
+    if not assessment.is_finished or not assessment.result:
+        return []
+    try:
+        checklist = registry.get(assessment.checklist_id)
+    except KeyError:
+        return []
+    judged = judged_in(assessment.result_for(lang))
+    return change_rows(changes_since(checklist.changelog, assessment.checklist_version, judged), lang)
+
+
+def assessment_recheck(previous: Assessment, checklist: Checklist) -> Assessment:
+    """A new draft, with a token of its own, that starts from a finished check's answers as far as they fit the
+    current rules; it opens on the first step with a question still to answer."""
+    update = checklist_update(checklist, previous.answers or {}, previous.outline or None)
+    return Assessment.objects.create(
+        chamber_id=previous.chamber_id,
+        checklist_id=checklist.id,
+        checklist_version=checklist.version,
+        content_hash=checklist.content_hash,
+        language=previous.language if previous.language in checklist.languages else checklist.languages[0],
+        business_name=previous.business_name,
+        website=previous.website,
+        answers=update.answers,
+        current_step=first_open_step(checklist, update.answers),
+        outline=question_outline(checklist),
+        previous=previous,
+    )
 
 
 def assessment_delete(assessment: Assessment) -> None:

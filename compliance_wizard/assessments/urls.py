@@ -8,4 +8,5 @@ urlpatterns = [
     path("result/<check_token:token>/", views.result, name="result"),
     path("result/<check_token:token>/report.pdf", views.report, name="report"),
     path("result/<check_token:token>/delete/", views.delete, name="delete"),
+    path("result/<check_token:token>/recheck/", views.recheck, name="recheck"),
 ]

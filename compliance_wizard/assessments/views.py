@@ -11,13 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from compliance_wizard.catalog import registry
 from compliance_wizard.report.limits import ReportUnavailable
 from compliance_wizard.report.sections import finding_rows, page_sections
 from compliance_wizard.report.unavailable import unavailable_response
 
 from .models import Assessment
 from .reports import report_extras, report_pdf
-from .services import assessment_delete
+from .services import assessment_changes, assessment_delete, assessment_recheck
 
 
 def _assessment(request: HttpRequest, token: str) -> Assessment:
@@ -49,8 +50,54 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(assessment.result_url(request.user))
     lang = _language(request, assessment)
     data = assessment.result_for(lang)
-    context = {"assessment": assessment, "data": data, **page_sections(data, finding_rows(data), lang)}
+    context = {
+        "assessment": assessment,
+        "data": data,
+        **page_sections(data, finding_rows(data), lang),
+        **_changes_context(assessment, lang),
+    }
     return render(request, "assessments/result.html", context)
+
+
+def _changes_context(assessment: Assessment, lang: str) -> dict[str, object]:
+    changes = assessment_changes(assessment, lang)
+    if not changes or assessment.client_id is not None:
+        # A consultant's client hears of changes from the consultant, who repeats the check in the workspace.
+        return {"changes": changes, "checked_on": assessment.finished_at}
+    return {
+        "changes": changes,
+        "checked_on": assessment.finished_at,
+        "recheck_url": reverse("assessments:recheck", kwargs={"token": assessment.token}),
+        "recheck_label": _("Check again with my answers"),
+        "recheck_hint": _(
+            "A new check starts with your answers so far and asks only what is new; this result stays as it is."
+        ),
+    }
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def recheck(request: HttpRequest, token: str) -> HttpResponse:
+    """A new draft from a finished check's answers, with a link of its own; the finished check stays.
+
+    Only the button's POST starts one: a GET (a link followed by a mail scanner) leads to the result.
+    """
+    assessment = _finished(request, token)
+    if request.method != "POST":
+        return redirect("assessments:result", token=token)
+    if assessment.client_id is not None:
+        messages.info(request, _("Your data protection consultant repeats this check for you."))
+        return redirect("assessments:result", token=token)
+    try:
+        checklist = registry.get(assessment.checklist_id)
+    except KeyError:
+        raise Http404("checklist no longer offered") from None
+    draft = assessment_recheck(assessment, checklist)
+    messages.info(
+        request,
+        _("Your answers from the earlier check are filled in. Please answer what is new and check the rest."),
+    )
+    return redirect("wizard:draft", token=draft.token)
 
 
 @never_cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 from compliance_wizard.engine import Checklist
 from compliance_wizard.engine.conditions import All, Answered, Any, Compare, Condition, Not
 from compliance_wizard.engine.scoring import AMBER_CEILING, RED_CEILING, WEIGHTS
-from compliance_wizard.engine.texts import SEVERITY_LABELS
+from compliance_wizard.engine.texts import CHANGE_KIND_LABELS, SEVERITY_LABELS
 
 WORDS = {
     "de": {
@@ -71,26 +71,6 @@ WORDS = {
             "it at {amber} (amber at best). The band follows from the score alone: green from 85, amber from 60. "
             "Notes never count."
         ),
-    },
-}
-
-
-KINDS = {
-    "de": {
-        "law": "Gesetz",
-        "court_decision": "Gerichtsentscheidung",
-        "authority_guidance": "Hinweis der Aufsicht",
-        "provider_terms": "Bedingungen des Anbieters",
-        "assessment": "Bewertung",
-        "wording": "nur Wortlaut",
-    },
-    "en": {
-        "law": "law",
-        "court_decision": "court decision",
-        "authority_guidance": "authority guidance",
-        "provider_terms": "provider terms",
-        "assessment": "assessment",
-        "wording": "wording only",
     },
 }
 
@@ -158,7 +138,8 @@ def checklist_reference(checklist: Checklist, lang: str) -> str:
             lines += [f"### {version}", ""]
             for c in (c for c in checklist.changelog if c.version == version):
                 ids = ", ".join(f"`{i}`" for i in c.touches)
-                lines.append(f"- {KINDS[lang][c.kind]}, {w['effective']} {c.effective} ({ids}): {c.summary.get(lang)}")
+                kind = CHANGE_KIND_LABELS[c.kind][lang]
+                lines.append(f"- {kind}, {w['effective']} {c.effective} ({ids}): {c.summary.get(lang)}")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

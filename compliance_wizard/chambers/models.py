@@ -79,6 +79,7 @@ class CheckStatistic(models.Model):
 
     chamber = models.ForeignKey(Chamber, on_delete=models.CASCADE, related_name="statistics")
     checklist_id = models.CharField(max_length=100)
+    checklist_version = models.CharField(max_length=50, blank=True)  # the version the check was judged under
     month = models.DateField()  # the first day of the month the check was finished in
     band = models.CharField(max_length=10)
     score = models.PositiveSmallIntegerField(null=True)  # the score as shown (capped); null in rows before 1.1.0

@@ -27,7 +27,7 @@ The rules, and why:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
@@ -67,6 +67,7 @@ class Row:
     month: date
     band: str
     gaps: tuple[str, ...] = ()
+    version: str = ""  # the checklist version it was judged under
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ class Figures:
     months: tuple[tuple[date, Cell], ...] = ()
     bands: tuple[tuple[str, Cell], ...] = ()
     gaps: tuple[tuple[str, Cell], ...] = ()  # requirement id, most frequent first
+    # Checks judged under a version before the latest change that touches finished checks (None: no such change).
+    earlier: Cell | None = None
 
 
 # -- periods -----------------------------------------------------------------------------------------
@@ -109,11 +112,18 @@ def default_year(months_with_data: Iterable[date], today: date) -> int:
 # -- the figures ---------------------------------------------------------------------------------------
 
 
-def figures(rows: Iterable[Row], months: Sequence[date], requirement_ids: Sequence[str] = ()) -> Figures:
+def figures(
+    rows: Iterable[Row],
+    months: Sequence[date],
+    requirement_ids: Sequence[str] = (),
+    is_earlier: Callable[[str], bool] | None = None,
+) -> Figures:
     """The protected figures of the checks in `rows` that fall in `months`.
 
     `requirement_ids` (in rule-file order) are listed even when never a gap; an id that only occurs
-    in the rows (a requirement since removed from the rules) is listed after them.
+    in the rows (a requirement since removed from the rules) is listed after them. `is_earlier` tells a
+    version judged before the latest change of the checklist; the checks under one are counted like a gap
+    (on their own, protected when small and when close to the total).
     """
     wanted = set(months)
     selected = [row for row in rows if row.month in wanted]
@@ -138,12 +148,14 @@ def figures(rows: Iterable[Row], months: Sequence[date], requirement_ids: Sequen
         ((gap, gap_cell(per_gap[gap], total)) for gap in ids),
         key=lambda item: (-display_rank(item[1], total), position[item[0]]),
     )
+    earlier = None if is_earlier is None else gap_cell(sum(1 for row in selected if is_earlier(row.version)), total)
     return Figures(
         READY,
         total=total,
         months=tuple(zip(months, month_cells, strict=True)),
         bands=tuple(zip(bands, band_cells, strict=True)),
         gaps=tuple(gap_cells),
+        earlier=earlier,
     )
 
 

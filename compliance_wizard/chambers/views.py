@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from compliance_wizard.catalog import registry
+from compliance_wizard.engine.changelog import is_before, latest_change_version
 from compliance_wizard.engine.model import Checklist
 from compliance_wizard.engine.texts import BAND_LABELS, STATUS_LABELS
 
@@ -114,6 +115,8 @@ class Report:
     months: tuple[Line, ...]
     bands: tuple[Line, ...]
     gaps: tuple[Line, ...]
+    changed_in: str | None = None  # the latest version with a change that finished checks hear of
+    earlier: Line | None = None  # the checks judged before it
 
     @property
     def state(self) -> str:
@@ -154,10 +157,13 @@ def _checklist_choices(chamber: Chamber) -> list[tuple[str, str]]:
 def build_report(chamber: Chamber, checklist_id: str, year: int, today: date, titles: dict[str, str]) -> Report:
     months = stats.closed_months(year, today)
     query = CheckStatistic.objects.filter(chamber=chamber, checklist_id=checklist_id, month__in=months)
-    rows = [stats.Row(month, band, tuple(gaps)) for month, band, gaps in query.values_list("month", "band", "gaps")]
+    fields = ("month", "band", "gaps", "checklist_version")
+    rows = [stats.Row(month, band, tuple(gaps), version) for month, band, gaps, version in query.values_list(*fields)]
     checklist = _checklist(checklist_id)
     requirements = sorted(checklist.requirements, key=lambda r: r.order) if checklist else []
-    figures = stats.figures(rows, months, [r.id for r in requirements])
+    changed_in = latest_change_version(checklist.changelog) if checklist else None
+    is_earlier = None if changed_in is None else (lambda version: is_before(version, changed_in))
+    figures = stats.figures(rows, months, [r.id for r in requirements], is_earlier)
 
     lang = registry.language_for(checklist) if checklist else ""
     requirement_titles = {r.id: r.title.get(lang) for r in requirements}
@@ -173,6 +179,8 @@ def build_report(chamber: Chamber, checklist_id: str, year: int, today: date, ti
         months=tuple(_line(date_format(m, "F Y"), cell, m.strftime("%Y-%m"), total) for m, cell in figures.months),
         bands=tuple(_line(BAND_LABELS.get(b, {}).get(ui, b), cell, b, total) for b, cell in figures.bands),
         gaps=tuple(_line(requirement_titles.get(g, g), cell, g, total) for g, cell in figures.gaps),
+        changed_in=changed_in,
+        earlier=None if figures.earlier is None else _line("", figures.earlier, "earlier", total),
     )
 
 

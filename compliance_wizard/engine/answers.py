@@ -87,6 +87,15 @@ def visible_steps(
     return result
 
 
+def first_open_step(checklist: Checklist, answers: Mapping[str, str]) -> str:
+    """The first step with a question not answered yet, given the answers (the last step if none is open)."""
+    shown = visible_steps(checklist, answers, assume_unknown=True)
+    for step, questions in shown:
+        if any(q.id not in answers for q in questions):
+            return step.id
+    return shown[-1][0].id if shown else checklist.steps[0].id
+
+
 def normalise(question: Question, value: object) -> str | None:
     """The option id an answer names, or None if it names none."""
     value = as_option_id(value)

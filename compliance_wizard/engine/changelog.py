@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import shown
+from .texts import CHANGE_KIND_LABELS
 
 if TYPE_CHECKING:
     from .model import Text
@@ -162,3 +163,34 @@ def _ids(
             check.error(file, f"{path}[{i}]", f"'{value}' still exists: list it under 'touches'")
             ok = False
     return tuple(raw) if ok else None
+
+
+def latest_change_version(changelog: Iterable[Change]) -> str | None:
+    """The newest version that brought a change finished checks hear of; None if there is none."""
+    versions = [c.version for c in changelog if c.matters]
+    return max(versions, key=version_key) if versions else None
+
+
+def is_before(version: str, other: str) -> bool:
+    """Whether a check judged under `version` came before `other`; an unreadable version counts as before."""
+    return not is_version(version) or version_key(version) < version_key(other)
+
+
+def judged_in(result: Mapping[str, Any]) -> set[str]:
+    """The requirement and note ids a stored result (Result.to_dict()) judged: every one that applied."""
+    return {str(f["id"]) for f in result["findings"] if f["status"] != "not_applicable"}
+
+
+def change_rows(changes: Iterable[Change], lang: str) -> list[dict[str, Any]]:
+    """The changes as a page or a report shows them, in one language."""
+    return [
+        {
+            "id": c.id,
+            "version": c.version,
+            "kind": c.kind,
+            "kind_label": CHANGE_KIND_LABELS[c.kind][lang],
+            "effective": c.effective,
+            "summary": c.summary.get(lang),
+        }
+        for c in changes
+    ]

@@ -65,3 +65,13 @@ PLACEHOLDER_ON_WEBSITE = {
     },
     "imprint_url": {"de": "[Adresse Ihres Impressums auf WEBSITE]", "en": "[address of your legal notice on WEBSITE]"},
 }
+
+# The kinds of change a checklist's changelog names (engine/changelog.py).
+CHANGE_KIND_LABELS = {
+    "law": {"de": "Gesetz", "en": "Law"},
+    "court_decision": {"de": "Gerichtsentscheidung", "en": "Court decision"},
+    "authority_guidance": {"de": "Hinweis der Aufsichtsbehörden", "en": "Guidance of the authorities"},
+    "provider_terms": {"de": "Bedingungen des Anbieters", "en": "Terms of the provider"},
+    "assessment": {"de": "Bewertung im Check", "en": "How the check judges"},
+    "wording": {"de": "Nur Wortlaut", "en": "Wording only"},
+}

@@ -29,3 +29,19 @@ class ReminderForm(forms.Form):
 
     def clean_email(self) -> str:
         return BaseUserManager.normalize_email(self.cleaned_data["email"])
+
+
+class ChangeNoticeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        help_text=_("Only for these notices. We first send you a link to confirm it."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "changes")  # apart from the reminder's form on the same page
+        super().__init__(*args, **kwargs)
+
+    def clean_email(self) -> str:
+        return BaseUserManager.normalize_email(self.cleaned_data["email"])

@@ -19,7 +19,7 @@ from compliance_wizard.catalog import registry
 from compliance_wizard.chambers.models import Chamber
 
 if TYPE_CHECKING:
-    from .models import Reminder
+    from .models import ChangeNotice, Reminder
 
 LinkBuilder = Callable[..., str]
 
@@ -42,21 +42,20 @@ def chamber_links(chamber: Chamber) -> LinkBuilder:
     return link
 
 
-def _send(reminder: Reminder, name: str, context: dict[str, Any]) -> None:
-    assessment = reminder.assessment
+def _send(subscription: Reminder | ChangeNotice, name: str, context: dict[str, Any]) -> None:
+    assessment = subscription.assessment
     chamber = assessment.chamber
     with translation.override(assessment.language):
         context = {
             "chamber": chamber.name,
             "title": assessment.result_for(assessment.language)["checklist"]["title"],
-            "months": reminder.months,
             **context,
         }
         # A subject is one line: mail headers allow no line breaks.
         subject = " ".join(render_to_string(f"reminders/{name}_subject.txt", context).split())
         body = render_to_string(f"reminders/{name}_email.txt", context)
     reply_to = [chamber.contact_email] if chamber.contact_email else None
-    EmailMessage(subject, body, None, [reminder.email], reply_to=reply_to).send()
+    EmailMessage(subject, body, None, [subscription.email], reply_to=reply_to).send()
 
 
 def send_confirmation(reminder: Reminder, token: str, link: LinkBuilder, valid_hours: int) -> None:
@@ -64,6 +63,7 @@ def send_confirmation(reminder: Reminder, token: str, link: LinkBuilder, valid_h
         reminder,
         "confirm",
         {
+            "months": reminder.months,
             "confirm_url": link("reminders:confirm", token=token),
             "cancel_url": link("reminders:cancel", token=token),
             "valid_hours": valid_hours,
@@ -81,12 +81,40 @@ def send_reminder(reminder: Reminder, token: str, link: LinkBuilder, result_unti
         reminder,
         "reminder",
         {
+            "months": reminder.months,
             "confirmed_at": reminder.confirmed_at,
             "finished_at": assessment.finished_at,
             "start_url": start_url,
             "result_url": link("assessments:result", token=assessment.token),
             "result_until": result_until,
             "cancel_url": link("reminders:cancel", token=token),
+        },
+    )
+
+
+def send_change_confirmation(notice: ChangeNotice, token: str, link: LinkBuilder, valid_hours: int) -> None:
+    _send(
+        notice,
+        "changes_confirm",
+        {
+            "confirm_url": link("reminders:confirm_changes", token=token),
+            "cancel_url": link("reminders:cancel_changes", token=token),
+            "valid_hours": valid_hours,
+        },
+    )
+
+
+def send_changes(notice: ChangeNotice, token: str, link: LinkBuilder, changes: list[dict[str, Any]]) -> None:
+    """What changed since the check, with the way to check again and to stop these mails."""
+    assessment = notice.assessment
+    _send(
+        notice,
+        "changes",
+        {
+            "finished_at": assessment.finished_at,
+            "changes": changes,
+            "result_url": link("assessments:result", token=assessment.token),
+            "cancel_url": link("reminders:cancel_changes", token=token),
         },
     )
 

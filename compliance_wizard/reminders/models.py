@@ -54,3 +54,38 @@ class ConfirmationSent(models.Model):
 
     def __str__(self) -> str:
         return f"confirmation mail at {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class ChangeNotice(models.Model):
+    """A chamber member's wish to hear when something their check was judged on changes (the checklist's
+    changelog): double opt-in like a reminder, every mail with a cancel link, deleted with the check."""
+
+    assessment = models.OneToOneField("assessments.Assessment", on_delete=models.CASCADE, related_name="change_notice")
+    email = models.EmailField()
+    requested_at = models.DateTimeField(default=timezone.now)
+    confirm_digest = models.CharField(max_length=64, unique=True)  # SHA-256 of the confirmation link's token
+    confirmed_at = models.DateTimeField(null=True, blank=True)  # the proof of consent; nothing is mailed before
+
+    def __str__(self) -> str:
+        return f"change notice #{self.pk} for assessment #{self.assessment_id}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class ChangeNoticeSent(models.Model):
+    """One change told to one check's address: claimed before the mail goes, so that no change is mailed twice,
+    even by two servers running the daily command at once."""
+
+    notice = models.ForeignKey(ChangeNotice, on_delete=models.CASCADE, related_name="sent")
+    change_id = models.CharField(max_length=64)
+    sent_at = models.DateTimeField(default=timezone.now)
+    # SHA-256 of the cancel link's token in the mail that told of it (one mail may tell of several changes).
+    cancel_digest = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notice", "change_id"], name="one_mail_per_change")]
+
+    def __str__(self) -> str:
+        return f"change {self.change_id} told to notice #{self.notice_id}"

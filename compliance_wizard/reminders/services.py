@@ -76,7 +76,7 @@ def add_months(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _key(purpose: str, value: str) -> str:
+def key(purpose: str, value: str) -> str:
     return salted_hmac(f"reminders.{purpose}", value, algorithm="sha256").hexdigest()
 
 
@@ -103,7 +103,7 @@ def request_reminder(
     if not offered(assessment):
         raise NotOffered
     now = now or timezone.now()
-    check_key, address_key = _key("check", str(assessment.pk)), _key("address", email.lower())
+    check_key, address_key = key("check", str(assessment.pk)), key("address", email.lower())
     with transaction.atomic():
         # Locks the check, so two tabs cannot both slip under the cap.
         Assessment.objects.select_for_update().filter(pk=assessment.pk).first()

@@ -11,4 +11,9 @@ urlpatterns = [
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("cancel/<str:token>/", views.cancel, name="cancel"),
     path("cancelled/", views.cancelled, name="cancelled"),
+    # Notices of changes: the token comes first after check/, confirm/ or cancel/, as the log filter expects.
+    path("check/<check_token:token>/changes/", views.request_changes, name="request_changes"),
+    path("check/<check_token:token>/changes/cancel/", views.withdraw_changes, name="withdraw_changes"),
+    path("confirm/<str:token>/changes/", views.confirm_changes, name="confirm_changes"),
+    path("cancel/<str:token>/changes/", views.cancel_changes, name="cancel_changes"),
 ]

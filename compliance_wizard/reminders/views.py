@@ -18,9 +18,9 @@ from django.views.decorators.http import require_http_methods
 
 from compliance_wizard.assessments.models import Assessment
 
-from . import mails, services
-from .forms import ReminderForm
-from .models import Reminder
+from . import mails, notices, services
+from .forms import ChangeNoticeForm, ReminderForm
+from .models import ChangeNotice, Reminder
 from .templatetags.reminders import consent_context
 
 logger = logging.getLogger(__name__)
@@ -148,3 +148,102 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def cancelled(request: HttpRequest) -> HttpResponse:
     return render(request, "reminders/cancelled.html")
+
+
+# -- notices of changes ------------------------------------------------------------------------------
+
+
+def _changes_url(assessment: Assessment) -> str:
+    return reverse("assessments:result", kwargs={"token": assessment.token}) + "#changes-notice"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_changes(request: HttpRequest, token: str) -> HttpResponse:
+    assessment = _offered_check(request, token)
+    notice = notices.current(assessment)
+    if notice is not None and notice.is_confirmed:
+        return redirect(_changes_url(assessment))
+    form = ChangeNoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            notices.request_notice(assessment, email, mails.request_links(request))
+        except services.TooManyMails:
+            form.add_error(
+                None, _("We have already sent several confirmation e-mails today. Please try again tomorrow.")
+            )
+        except services.AlreadySet:
+            return redirect(_changes_url(assessment))
+        except OSError as error:  # smtplib's errors are OSErrors too
+            logger.error("A change notice confirmation could not be sent (%s).", type(error).__name__)
+            form.add_error(None, _("The confirmation e-mail could not be sent. Please try again later."))
+        else:
+            messages.success(
+                request,
+                _("We have sent a confirmation link to %(email)s. The notices start once you click it.")
+                % {"email": email},
+            )
+            return redirect(_changes_url(assessment))
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "notice": notice,
+        "consent": consent_context(assessment),
+        "title": _title(assessment),
+    }
+    return render(request, "reminders/changes_request.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def withdraw_changes(request: HttpRequest, token: str) -> HttpResponse:
+    assessment = _offered_check(request, token)
+    notice = ChangeNotice.objects.filter(assessment=assessment).first()
+    if request.method == "POST":
+        if notice is not None:
+            notices.cancel(notice)
+        messages.success(request, _("You will hear of no more changes, and your e-mail address is deleted."))
+        return redirect(_changes_url(assessment))
+    if notice is None:
+        return redirect(_changes_url(assessment))
+    return render(request, "reminders/changes_cancel.html", {"notice": notice, "back_url": _changes_url(assessment)})
+
+
+def _linked_notice(request: HttpRequest, token: str, expired_too: bool = False) -> ChangeNotice | None:
+    notice = notices.find(token)
+    if notice is None or not _on_this_site(request, notice.assessment):
+        return None
+    if notices.is_expired(notice) and not expired_too:
+        return None
+    return notice
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_changes(request: HttpRequest, token: str) -> HttpResponse:
+    notice = _linked_notice(request, token)
+    if notice is None:
+        return _gone(request)
+    if request.method == "POST":
+        notices.confirm(notice)
+        return redirect(request.path)
+    context = {
+        "notice": notice,
+        "token": token,
+        "title": _title(notice.assessment),
+        "consent": consent_context(notice.assessment),
+    }
+    return render(request, "reminders/changes_confirm.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def cancel_changes(request: HttpRequest, token: str) -> HttpResponse:
+    notice = _linked_notice(request, token, expired_too=True)
+    if notice is None:
+        return _gone(request)
+    if request.method == "POST":
+        notices.cancel(notice)
+        return redirect("reminders:cancelled")
+    return render(request, "reminders/changes_cancel.html", {"notice": notice})

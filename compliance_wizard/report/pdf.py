@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import datetime
 import struct
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import weasyprint
@@ -35,17 +35,19 @@ def render_pdf(
     brand: Brand | None = None,
     progress: Mapping[str, Any] | None = None,
     notes: Mapping[str, Mapping[str, Any]] | None = None,
+    changes: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[str, str, bytes]:
     """Render `Result.to_dict()` output as a tagged PDF/UA-1 report in the result's language.
 
     brand:    the consultant's name, address, logo, accent colour and introduction on the report
     progress: `engine.progress.compare_results()` against the client's previous check
     notes:    requirement id -> {"comment", "due_date", "responsible"}, the consultant's notes on findings
+    changes:  `engine.changelog.change_rows()`: what changed in the rule files since the check, touching it
 
     Raises limits.ReportTooLong, and writes nothing, when the report would have more than REPORT_MAX_PAGES pages.
     """
     with translation.override(str(data["language"])):
-        context = report_context(data, generated_on, brand=brand, progress=progress, notes=notes)
+        context = report_context(data, generated_on, brand=brand, progress=progress, notes=notes, changes=changes)
         html = render_to_string(TEMPLATE, context)
     html_document = weasyprint.HTML(string=html, base_url=PSEUDO_ORIGIN, url_fetcher=_fetcher())
     # Laid out first and counted before anything is written: a report that has run away is refused whole.
@@ -87,6 +89,7 @@ def report_context(
     brand: Brand | None = None,
     progress: Mapping[str, Any] | None = None,
     notes: Mapping[str, Mapping[str, Any]] | None = None,
+    changes: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, object]:
     """What the template needs beyond the raw result: rows sorted into sections, counts, numbered sources."""
     d = cast(Mapping[str, Any], data)
@@ -112,6 +115,7 @@ def report_context(
         "status_words": {status: words[lang] for status, words in STATUS_WORDS.items()},
         "brand": _brand(brand),
         "progress": _progress(progress),
+        "changes": list(changes),
     }
 
 

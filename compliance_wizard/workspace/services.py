@@ -12,9 +12,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from compliance_wizard.assessments.models import Assessment
-from compliance_wizard.assessments.services import assessment_submit, draft_start
+from compliance_wizard.assessments.services import assessment_changes, assessment_submit, draft_start
+from compliance_wizard.catalog import registry
 from compliance_wizard.engine import Checklist, visible_steps
 from compliance_wizard.engine.answers import normalise
+from compliance_wizard.engine.changelog import is_before, latest_change_version
 from compliance_wizard.engine.progress import compare_results
 
 from .exchange import ImportDocument
@@ -174,3 +176,27 @@ def branding_save(consultant: Consultant, fields: Mapping[str, str], logo: bytes
     elif remove_logo:
         consultant.logo = None
     consultant.save()
+
+
+def clients_affected_by_changes(consultant: Consultant, lang: str) -> list[dict[str, Any]]:
+    """Every change of the rule files that touches a client's latest finished check, newest effective first:
+    the consultant's list of whom to tell and repeat a check for. Archived clients are left out."""
+    latest: dict[int, Assessment] = {}
+    finished = Assessment.objects.filter(
+        client__consultant=consultant, client__archived_at__isnull=True, state=Assessment.State.FINISHED
+    )
+    for assessment in finished.order_by("finished_at").defer("result", "answers"):
+        latest[assessment.client_id] = assessment  # ordered, so the last one wins
+    rows = []
+    for assessment in latest.values():
+        try:
+            checklist = registry.get(assessment.checklist_id)
+        except KeyError:
+            continue
+        changed_in = latest_change_version(checklist.changelog)
+        # Only a check judged before the latest change can be touched: the others need not load their results.
+        if changed_in is None or not is_before(assessment.checklist_version, changed_in):
+            continue
+        full = Assessment.objects.select_related("client").get(pk=assessment.pk)
+        rows += [{"assessment": full, "client": full.client, "change": c} for c in assessment_changes(full, lang)]
+    return sorted(rows, key=lambda row: (-row["change"]["effective"].toordinal(), row["client"].name.casefold()))

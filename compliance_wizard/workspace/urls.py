@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessments, branding, clients, downloads
+from .views import assessments, branding, changes, clients, downloads
 
 app_name = "workspace"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("checks/<int:pk>/report.pdf", downloads.assessment_report, name="assessment_report"),
     path("checks/<int:pk>/export/", downloads.assessment_export, name="assessment_export"),
     path("reports.zip", downloads.reports_zip, name="reports_zip"),
+    path("changes/", changes.affected, name="changes"),
     path("branding/", branding.branding, name="branding"),
     path("branding/logo.png", branding.branding_logo, name="branding_logo"),
 ]

@@ -35,6 +35,8 @@ KEY_FIELDS = {
     ("assessments", "reportfile", "key"): "language, content hash, renderer version: a cache key, not a secret",
     ("reminders", "reminder", "confirm_digest"): "SHA-256 of a secrets.token_urlsafe(32) mailed once",
     ("reminders", "reminder", "sent_digest"): "SHA-256 of a secrets.token_urlsafe(32) mailed once",
+    ("reminders", "changenotice", "confirm_digest"): "SHA-256 of a secrets.token_urlsafe(32) mailed once",
+    ("reminders", "changenoticesent", "cancel_digest"): "SHA-256 of a secrets.token_urlsafe(32) mailed once",
     ("reminders", "confirmationsent", "check_key"): "HMAC of the check's id: a counter key, never in a link",
     ("reminders", "confirmationsent", "address_key"): "HMAC of an e-mail address: a counter key, never in a link",
     ("sessions", "session", "session_key"): "Django's get_random_string(32) from [a-z0-9], 165 bits",

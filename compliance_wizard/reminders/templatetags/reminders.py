@@ -6,8 +6,8 @@ from django import template
 from django.conf import settings
 
 from compliance_wizard.assessments.models import Assessment
-from compliance_wizard.reminders import services
-from compliance_wizard.reminders.forms import ReminderForm
+from compliance_wizard.reminders import notices, services
+from compliance_wizard.reminders.forms import ChangeNoticeForm, ReminderForm
 
 register = template.Library()
 
@@ -29,4 +29,10 @@ def reminder_box(assessment: Assessment) -> dict[str, Any] | None:
     """The result page's reminder box, or None where reminders are not offered."""
     if not services.offered(assessment):
         return None
-    return {"reminder": services.current(assessment), "form": ReminderForm(), "consent": consent_context(assessment)}
+    return {
+        "reminder": services.current(assessment),
+        "form": ReminderForm(),
+        "consent": consent_context(assessment),
+        "notice": notices.current(assessment),
+        "changes_form": ChangeNoticeForm(),
+    }

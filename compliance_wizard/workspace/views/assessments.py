@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from compliance_wizard.assessments.models import Assessment
-from compliance_wizard.assessments.services import assessment_delete
+from compliance_wizard.assessments.services import assessment_changes, assessment_delete
 from compliance_wizard.catalog import registry
 from compliance_wizard.report.sections import finding_rows, page_sections
 
@@ -83,6 +83,11 @@ def _result_page(
         "show_reasons": True,
         "progress": assessment_progress(assessment, lang),
         "finding_extra": "workspace/note_form.html",
+        "changes": assessment_changes(assessment, lang),
+        "checked_on": assessment.finished_at,
+        "recheck_url": reverse("workspace:assessment_repeat", kwargs={"pk": assessment.pk}),
+        "recheck_label": _("Repeat this check"),
+        "recheck_hint": _("A repeat starts with these answers and asks only what is new; this check stays as it is."),
     }
     return render(request, "workspace/assessment_result.html", context, status=400 if forms else 200)
 
