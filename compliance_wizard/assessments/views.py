@@ -53,7 +53,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "assessment": assessment,
         "data": data,
-        **page_sections(data, finding_rows(data), lang),
+        **page_sections(data, finding_rows(data)),
         **_changes_context(assessment, lang),
     }
     return render(request, "assessments/result.html", context)

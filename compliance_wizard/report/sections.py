@@ -42,20 +42,36 @@ def finding_rows(data: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def page_sections(data: Mapping[str, Any], rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
-    """The rows (of finding_rows(data)) sorted into what a result page shows: why the score is capped, open
-    points by risk, notes, met, not applicable."""
+SEVERITY_ORDER = tuple(SEVERITY_LABELS)
+KIND_ORDER = ("gap", "to_clarify")
+
+
+def next_steps(rows: list[dict[str, Any]], count: int = 3) -> list[dict[str, Any]]:
+    """The most urgent open points: critical before high and so on, gaps before points to clarify, then the
+    least effort, counted in steps (a short fix first, so that the first step is one the owner can take today)."""
     open_rows = [r for r in rows if r["kind"] in OPEN]
-    groups = [
-        {"id": severity, "label": labels[lang], "findings": [r for r in open_rows if r["severity"] == severity]}
-        for severity, labels in SEVERITY_LABELS.items()
-        if any(r["severity"] == severity for r in open_rows)
-    ]
+    ranked = sorted(
+        open_rows,
+        key=lambda r: (SEVERITY_ORDER.index(r["severity"]), KIND_ORDER.index(r["kind"]), len(r["remediation"])),
+    )
+    return [{**r, "first_step": r["remediation"][0] if r["remediation"] else r["clarify"]} for r in ranked[:count]]
+
+
+def by_risk(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows most severe first; within a risk level they keep the rule file's order."""
+    return sorted(rows, key=lambda r: SEVERITY_ORDER.index(r["severity"]))
+
+
+def page_sections(data: Mapping[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rows (of finding_rows(data)) sorted into what a result page shows: why the score is capped, the next
+    steps, then every finding by group (gaps, to clarify, notes, met, not applicable)."""
     return {
         "cap": cap_rows(data, rows),
-        "groups": groups,
+        "next_steps": next_steps(rows),
+        "gap_rows": by_risk([r for r in rows if r["kind"] == "gap"]),
+        "clarify_rows": by_risk([r for r in rows if r["kind"] == "to_clarify"]),
         "notes": [r for r in rows if r["kind"] == "note"],
         "met": [r for r in rows if r["kind"] == "met"],
         "not_applicable": [r for r in rows if r["kind"] == "not_applicable"],
-        "open_count": len(open_rows),
+        "open_count": sum(r["kind"] in OPEN for r in rows),
     }

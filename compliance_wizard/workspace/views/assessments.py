@@ -79,7 +79,7 @@ def _result_page(
         "assessment": assessment,
         "client": assessment.client,
         "data": data,
-        **page_sections(data, rows, lang),
+        **page_sections(data, rows),
         "show_reasons": True,
         "progress": assessment_progress(assessment, lang),
         "finding_extra": "workspace/note_form.html",
