@@ -197,6 +197,19 @@ def test_missing_or_wrong_translations(tmp_path, mutate, path, fragment):
             "unknown placeholder '{kunde}'",
         ),
         (lambda d: d.update(steps="basics"), "steps", "non-empty list"),
+        # The next step is one sentence for a phone screen; both kinds of open finding need one.
+        (lambda d: d["requirements"][0].pop("next_step"), "requirements[0]", "missing key 'next_step'"),
+        (lambda d: d["requirements"][0]["next_step"].pop("to_clarify"), "requirements[0].next_step", "missing key"),
+        (
+            lambda d: d["requirements"][0]["next_step"]["gap"].update(de="Tun Sie das. " * 20),
+            "requirements[0].next_step.gap.de",
+            "longer than 160 characters",
+        ),
+        (
+            lambda d: d["requirements"][0]["next_step"].update(first="x"),
+            "requirements[0].next_step.first",
+            "unknown key 'first'",
+        ),
         # The verdict must be defensible: every severity has its reason and every item its review date.
         (lambda d: d["requirements"][0].pop("severity_reason"), "requirements[0]", "missing key 'severity_reason'"),
         (lambda d: d["requirements"][0].pop("reviewed"), "requirements[0]", "missing key 'reviewed'"),

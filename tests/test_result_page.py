@@ -1,6 +1,7 @@
 """What the business owner sees after the last step, downloads as PDF, and can delete."""
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -24,16 +25,47 @@ def painter(client):
     return run
 
 
-def test_the_score_and_band_come_first(painter):
+def test_the_score_and_band_come_first_and_the_version_last(painter):
     body = painter.page.content.decode()
-    assert body.index("25") < body.index("Risiko: Kritisch")
+    score = body.index('class="score-number"')
+    assert score < body.index("Ihre nächsten Schritte") < body.index('id="gaps-heading"')
     assert "Dringender Handlungsbedarf" in body
-    assert "Checkliste Version 1.1.0" in body
+    # The version and rule hash are for the record, not for the first look: at the end, under "About".
+    about = body.index("Über diese Auswertung")
+    assert body.index("Checkliste in Version 1.1.0") > about > body.index('id="gaps-heading"')
+    assert painter.assessment.result["de"]["checklist"]["hash"][:12] in body[about:]
 
 
-def test_open_findings_are_grouped_by_severity_most_severe_first(painter):
+def test_three_next_steps_most_urgent_first_each_linking_to_its_finding(painter):
     body = painter.page.content.decode()
-    headings = [body.index(f"Risiko: {label}") for label in ("Kritisch", "Hoch", "Mittel")]
+    plan = body[body.index('class="next-steps"') : body.index("</section>", body.index('class="next-steps"'))]
+    findings = {f["id"]: f for f in painter.assessment.result["de"]["findings"]}
+    linked = re.findall(r'href="#finding-([a-z0-9_-]+)"', plan)
+    assert len(linked) == 3
+    assert findings[linked[0]]["severity"] == "critical"
+    for finding_id in linked:
+        assert findings[finding_id]["status"] in ("gap", "to_clarify")
+        assert f'id="finding-{finding_id}"' in body
+        assert findings[finding_id]["next_step"] in plan  # one sentence: the first concrete step
+
+
+def test_every_finding_is_one_closed_line_with_its_risk_grouped_with_jump_links(painter):
+    body = painter.page.content.decode()
+    result = painter.assessment.result["de"]
+    gaps = [f for f in result["findings"] if f["status"] == "gap"]
+    assert body.count('<details class="finding') == sum(f["status"] != "not_applicable" for f in result["findings"])
+    assert '<details class="finding' in body and " open>" not in body  # nothing opened before the reader asks
+    for heading in ("gaps-heading", "clarify-heading", "notes-heading", "met-heading"):
+        assert f'id="{heading}"' in body
+    for group in ("group-gaps", "group-clarify", "group-notes", "group-met"):
+        assert f'href="#{group}"' in body and f'id="{group}"' in body
+    assert f"Lücken ({len(gaps)})" in body and "Hinweise (" in body
+
+
+def test_open_findings_are_sorted_by_risk_and_say_what_to_do(painter):
+    body = painter.page.content.decode()
+    gaps = body[body.index('id="gaps-heading"') : body.index('id="clarify-heading"')]
+    headings = [gaps.index(f"Risiko: {label}") for label in ("Kritisch", "Hoch", "Mittel")]
     assert headings == sorted(headings)
     result = painter.assessment.result["de"]
     for finding in result["findings"]:
@@ -53,6 +85,18 @@ def test_findings_to_clarify_say_what_to_check(painter):
         assert finding["clarify"] in body
 
 
+def test_every_ready_made_text_has_a_copy_button_that_works_without_inline_script(painter):
+    body = painter.page.content.decode()
+    texts = re.findall(r'<pre class="template-text" id="([^"]+)"', body)
+    assert texts
+    for text_id in texts:
+        assert f'data-copy="{text_id}"' in body
+    # Hidden until the self-hosted script finds a clipboard; the text itself stays selectable without it.
+    assert body.count('<p class="copy" hidden>') == len(texts)
+    assert re.search(r'<script src="/static/js/copy(\.[0-9a-f]+)?\.js" defer>', body)
+    assert "<script>" not in body
+
+
 def test_text_templates_are_filled_with_the_business_name_and_website(painter):
     body = painter.page.content.decode()
     assert "Textvorlage: Begrüßungsnachricht" in body
@@ -70,11 +114,12 @@ def test_met_requirements_are_listed_compactly(client):
     assert 'class="compact"' in body
 
 
-def test_the_result_page_offers_pdf_new_check_and_delete(painter):
+def test_the_result_page_offers_pdf_and_new_check_at_top_and_end_and_delete_at_the_end(painter):
     body = painter.page.content.decode()
-    assert f"/result/{painter.token}/report.pdf" in body
-    assert 'href="/check/whatsapp-business/"' in body
-    assert f"/result/{painter.token}/delete/" in body
+    assert body.count(f"/result/{painter.token}/report.pdf") == 2
+    assert body.count('href="/check/whatsapp-business/"') == 2
+    assert body.count(f"/result/{painter.token}/delete/") == 1
+    assert body.index(f"/result/{painter.token}/delete/") > body.index('id="gaps-heading"')
 
 
 def test_the_result_page_switches_language(painter):
@@ -162,7 +207,11 @@ def test_a_result_stored_under_checklist_1_0_0_still_reads_as_it_was_scored(pain
         old["checklist"] = {**data["checklist"], "version": "1.0.0"}
         old["score"], old["band"] = 86, {**data["band"], "id": "red"}
         old["findings"] = [
-            {k: v for k, v in f.items() if k not in ("severity_reason", "reviewed", "clarify_reason", "lowers_risk")}
+            {
+                k: v
+                for k, v in f.items()
+                if k not in ("severity_reason", "reviewed", "clarify_reason", "lowers_risk", "next_step")
+            }
             | (
                 {"status": "gap", "status_label": "Lücke", "remediation": ["Grundlage notieren."]}
                 if f["status"] == "note"
@@ -178,5 +227,11 @@ def test_a_result_stored_under_checklist_1_0_0_still_reads_as_it_was_scored(pain
     notes = body[body.index('id="notes-heading"') :]
     assert "Restrisiko: Übermittlung in die USA" in notes
     assert "Grundlage notieren." not in body.split('id="notes-heading"')[0]  # not among the gaps
+    # Without a stored next step, the plan falls back to each finding's first step or what to check.
+    plan = body[body.index('class="next-steps"') : body.index('id="gaps-heading"')]
+    stored = {f["id"]: f for f in legacy["de"]["findings"]}
+    for finding_id in re.findall(r'href="#finding-([a-z0-9_-]+)"', plan):
+        finding = stored[finding_id]
+        assert (finding["remediation"][0] if finding["status"] == "gap" else finding["clarify"]) in plan
     pdf = painter.client.get(f"/result/{painter.token}/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -24,6 +24,7 @@ from .model import (
     UNKNOWN,
     Checklist,
     ClarifyRule,
+    NextStep,
     Note,
     Option,
     Question,
@@ -55,7 +56,11 @@ REQUIREMENT_KEYS = (
     "why",
     "clarify",
     "remediation",
+    "next_step",
 )
+NEXT_STEP_KEYS = ("gap", "to_clarify")
+# Long enough for one concrete sentence, short enough for three of them under the score on a phone screen.
+NEXT_STEP_LIMIT = 160
 REQUIREMENT_OPTIONAL = ("applies_if", "clarify_if", "templates")
 NOTE_KEYS = ("id", "note_reason", "reviewed", "norms", "sources", "title", "risk", "lowers_risk")
 QUESTION_TYPES = ("yes_no", "choice")
@@ -569,6 +574,8 @@ class _Builder:
                 else ()
             )
             remediation = check.text_list(item.file, f"{item.path}.remediation", raw.get("remediation"))
+            # A missing key is already reported by fields() above.
+            next_step = self._next_step(item, raw["next_step"]) if "next_step" in raw else None
             applies_if = self._condition(item, raw, "applies_if", options_of)
             met_if = self._condition(item, raw, "met_if", options_of)
             clarify_if = self._clarify_rules(item, raw, options_of)
@@ -584,6 +591,7 @@ class _Builder:
                 or source_ids is None
                 or template_ids is None
                 or remediation is None
+                or next_step is None
                 or met_if is None
                 or clarify_if is None
                 or ("applies_if" in raw and applies_if is None)
@@ -604,11 +612,24 @@ class _Builder:
                     met_if=met_if,
                     clarify_if=clarify_if,
                     remediation=remediation,
+                    next_step=next_step,
                     templates=template_ids,
                     order=order,
                 )
             )
         return requirements
+
+    def _next_step(self, item: _Item, raw: object) -> NextStep | None:
+        check = self.check
+        path = f"{item.path}.next_step"
+        fields = check.fields(item.file, path, raw, NEXT_STEP_KEYS, ())
+        if fields is None:
+            return None
+        gap, to_clarify = (
+            check.short_text(item.file, f"{path}.{key}", fields[key], NEXT_STEP_LIMIT) if key in fields else None
+            for key in NEXT_STEP_KEYS
+        )
+        return NextStep(gap, to_clarify) if gap and to_clarify else None
 
     def _severity(self, item: _Item, raw: object) -> Severity | None:
         if raw == "info":

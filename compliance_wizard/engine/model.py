@@ -99,6 +99,14 @@ class ClarifyRule:
 
 
 @dataclass(frozen=True)
+class NextStep:
+    """One sentence each: what to do first while the requirement is a gap, and while it is to be clarified."""
+
+    gap: Text
+    to_clarify: Text
+
+
+@dataclass(frozen=True)
 class Requirement:
     id: str
     title: Text
@@ -113,6 +121,7 @@ class Requirement:
     met_if: Condition
     clarify_if: tuple[ClarifyRule, ...]
     remediation: tuple[Text, ...]
+    next_step: NextStep  # the first thing to do, shown under the score among the most urgent steps
     templates: tuple[str, ...]
     order: int  # position in the rule files, the last tie-breaker when sorting
 

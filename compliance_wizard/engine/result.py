@@ -150,9 +150,19 @@ class Result:
             "clarify_reason": finding.clarify_reason.get(lang) if finding.clarify_reason else "",
             "unclear_questions": [{"id": q, "text": questions[q].text.get(lang)} for q in finding.unclear],
             "remediation": [step.get(lang) for step in r.remediation] if finding.status.is_open else [],
+            "next_step": self._next_step(finding, lang),
             "lowers_risk": [],
             "templates": list(r.templates),
         }
+
+    @staticmethod
+    def _next_step(finding: Finding, lang: str) -> str:
+        next_step = finding.requirement.next_step
+        if finding.status is Status.GAP:
+            return next_step.gap.get(lang)
+        if finding.status is Status.TO_CLARIFY:
+            return next_step.to_clarify.get(lang)
+        return ""
 
     def _note_dict(self, note: Note, lang: str) -> dict[str, object]:
         # The same keys as a finding, so that every report lists notes with the rest; never open, never scored.
@@ -172,6 +182,7 @@ class Result:
             "clarify_reason": "",
             "unclear_questions": [],
             "remediation": [],
+            "next_step": "",
             "lowers_risk": [step.get(lang) for step in note.lowers_risk],
             "templates": [],
         }

@@ -134,6 +134,16 @@ class Checker:
                 values[lang] = value
         return Text(values) if ok else None
 
+    def short_text(self, file: str, path: str, raw: object, limit: int) -> Text | None:
+        """A text in every language that must also fit in `limit` characters (a line on a phone screen)."""
+        text = self.text(file, path, raw)
+        if text is None:
+            return None
+        too_long = [lang for lang in self.languages if len(text.get(lang)) > limit]
+        for lang in too_long:
+            self.error(file, f"{path}.{lang}", f"is longer than {limit} characters: keep it to one short sentence")
+        return None if too_long else text
+
     def string_list(self, file: str, path: str, raw: object) -> tuple[str, ...] | None:
         if not isinstance(raw, list) or not raw:
             self.error(file, path, "must be a non-empty list")

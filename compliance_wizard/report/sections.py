@@ -54,7 +54,17 @@ def next_steps(rows: list[dict[str, Any]], count: int = 3) -> list[dict[str, Any
         open_rows,
         key=lambda r: (SEVERITY_ORDER.index(r["severity"]), KIND_ORDER.index(r["kind"]), len(r["remediation"])),
     )
-    return [{**r, "first_step": r["remediation"][0] if r["remediation"] else r["clarify"]} for r in ranked[:count]]
+    return [{**r, "first_step": _first_step(r)} for r in ranked[:count]]
+
+
+def _first_step(row: Mapping[str, Any]) -> str:
+    # Results stored before checklist 1.1.0 have no "next_step": their first remediation step (or what to check)
+    # is the nearest thing to it, only longer.
+    if row.get("next_step"):
+        return str(row["next_step"])
+    if row["kind"] == "gap" and row["remediation"]:
+        return str(row["remediation"][0])
+    return str(row["clarify"])
 
 
 def by_risk(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
