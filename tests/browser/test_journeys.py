@@ -29,7 +29,7 @@ def test_jana_completes_the_check_with_the_mouse_and_downloads_a_real_pdf(page):
     assert page.get_by_role("heading", level=1).inner_text() == "Ihr Ergebnis: Malerbetrieb Berger"
     assert page.locator(".score-number").inner_text() == "25"
 
-    pdf = download_report(page, lambda: page.get_by_role("link", name="Bericht herunterladen (PDF)").click())
+    pdf = download_report(page, lambda: page.get_by_role("link", name="Bericht herunterladen (PDF)").first.click())
     assert pdf.startswith(b"%PDF-")
 
 
