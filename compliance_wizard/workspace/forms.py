@@ -108,6 +108,18 @@ class BrandingForm(forms.Form):
         return name
 
 
+class ReportsZipForm(forms.Form):
+    """The clients ticked on the dashboard: only the consultant's own are valid choices, so a value that is
+    no client number of theirs (`²`, a number beyond any id, another consultant's client) is refused here
+    instead of reaching the database."""
+
+    client = forms.TypedMultipleChoiceField(coerce=int)
+
+    def __init__(self, *args: Any, clients: Sequence[int] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].choices = [(str(pk), str(pk)) for pk in clients]
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Assessment file (JSON or YAML)"),
