@@ -124,8 +124,7 @@ def run_isolated(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     parent = os.getpid()
     pid = os.fork()
     if pid == 0:
-        _die_with(parent, timeout)
-        _child(read_fd, write_fd, nice, func, args, kwargs)  # never returns
+        _child(read_fd, write_fd, nice, func, args, kwargs, parent, timeout)  # never returns
     os.close(write_fd)
     try:
         payload = _read_all(read_fd, timeout)
@@ -170,9 +169,19 @@ def _die_with(parent: int, timeout: float) -> None:
         os._exit(1)
 
 
-def _child(read_fd: int, write_fd: int, nice: int, func: Callable[..., Any], args: Any, kwargs: Any) -> None:
+def _child(
+    read_fd: int,
+    write_fd: int,
+    nice: int,
+    func: Callable[..., Any],
+    args: Any,
+    kwargs: Any,
+    parent: int,
+    timeout: float,
+) -> None:
     status = 1
     try:
+        _die_with(parent, timeout)
         os.close(read_fd)
         # The worker's handlers (gunicorn's graceful shutdown, for one) are not for this child.
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
