@@ -28,6 +28,7 @@ from compliance_wizard.engine.answers_file import (
     MAX_NAME,
     MAX_WEBSITE,
     clean_name,
+    clean_text,
     website_problem,
 )
 from compliance_wizard.engine.texts import SUPPORTED_LANGUAGES
@@ -418,7 +419,7 @@ def _text(item: Mapping[str, Any], key: str, limit: int, path: str, problems: li
     if "\x00" in value:
         problems.append(f"{path}.{key}: " + _nul_problem())
         return ""
-    return value.strip()
+    return clean_text(value)  # the rule of the forms: no bidi or other control characters
 
 
 def _date(value: object, path: str, problems: list[str]) -> datetime.date | None:
