@@ -1,6 +1,7 @@
 """Settings for the compliance wizard. Everything that differs per installation comes from the environment."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -122,8 +123,14 @@ WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = not PRODUCTION
 # The fonts are only read from disk by the PDF renderer: compressing them would cost collectstatic 20 s.
 WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf"]
 
-# The public address of the installation, for links in mails sent by cron jobs (send_reminders).
-SITE_URL = env_str("SITE_URL", "")
+# The public address of the installation: every link in a mail is built from it, never from the Host of the
+# request (compliance_wizard/sitelinks.py). Without it (development, tests) the request's own address is used.
+if PRODUCTION:
+    SITE_URL = env_required("SITE_URL", "in production: the public address, e.g. https://dsgvo-check.example.org/")
+    if urlsplit(SITE_URL).scheme != "https" or not urlsplit(SITE_URL).hostname:
+        raise ImproperlyConfigured(f"SITE_URL must be an https:// address in production, not {SITE_URL!r}")
+else:
+    SITE_URL = env_str("SITE_URL", "")
 
 # Feedback address on the accessibility statement (Erklärung zur Barrierefreiheit).
 ACCESSIBILITY_CONTACT_EMAIL = env_str("ACCESSIBILITY_CONTACT_EMAIL", "")
@@ -158,17 +165,35 @@ PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
 REDIS_URL = env_str("REDIS_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # An unreachable Redis must cost a request a moment, not a worker timeout: the throttles then let
+            # the request through (compliance_wizard/accounts/throttle.py).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
 
-# Mail (password reset, invitations): printed to the console unless an SMTP host is configured.
+# Mail (password resets, invitations, reminders): over SMTP when EMAIL_HOST is set. Without it, development
+# prints mails to the console; production refuses to start, since the mails carry reset and invitation links
+# that must not end up in a log, unless EMAIL_DISABLED=1 switches mail off: nothing is sent, the reset page
+# says so, and reminders are not offered.
 EMAIL_HOST = env_str("EMAIL_HOST", "")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
-)
+EMAIL_DISABLED = env_bool("EMAIL_DISABLED", False)
+if PRODUCTION and not EMAIL_HOST and not EMAIL_DISABLED:
+    raise ImproperlyConfigured(
+        "EMAIL_HOST must be set in production (mails carry password-reset and invitation links), "
+        "or EMAIL_DISABLED=1 to send no mail at all"
+    )
+if EMAIL_DISABLED:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+elif EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")

@@ -3,7 +3,8 @@
 Creates the database if it is missing, checks the deployment settings, collects the static files, migrates,
 and replaces itself with gunicorn (deploy/gunicorn.conf.py) on 127.0.0.1:8000. It runs with PRODUCTION=1 and
 whatever the environment sets; only for values it must have and the caller did not give does it fill in a
-default (see production_env), and a missing SECRET_KEY is replaced by a throwaway one, with a loud warning.
+default (see production_env), a missing SECRET_KEY is replaced by a throwaway one and a missing EMAIL_HOST
+switches mail off, each with a loud warning.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ THROWAWAY_KEY_WARNING = """
 !!!     python -c "import secrets; print(secrets.token_urlsafe(50))"
 """
 
+MAIL_OFF_WARNING = """
+!!! EMAIL_HOST is not set: mail is switched off (EMAIL_DISABLED=1). No password reset, invitation or reminder
+!!! is sent. Set EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, ...) to send them.
+"""
+
 
 def production_env(environ: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     """The environment gunicorn runs with, and the warnings to show before it starts."""
@@ -35,10 +41,14 @@ def production_env(environ: Mapping[str, str]) -> tuple[dict[str, str], list[str
     env["DJANGO_SETTINGS_MODULE"] = "compliance_wizard.settings"
     env.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     env.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1")
+    env.setdefault("SITE_URL", "https://localhost/")
     warnings = []
     if not env.get("SECRET_KEY", "").strip():
         env["SECRET_KEY"] = secrets.token_urlsafe(50)
         warnings.append(THROWAWAY_KEY_WARNING)
+    if not env.get("EMAIL_HOST", "").strip() and "EMAIL_DISABLED" not in env:
+        env["EMAIL_DISABLED"] = "1"
+        warnings.append(MAIL_OFF_WARNING)
     return env, warnings
 
 

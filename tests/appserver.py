@@ -43,6 +43,8 @@ def production_env(database_url: str, static_root: Path | str, **extra: str) -> 
             "STATIC_ROOT": str(static_root),
             "WEB_CONCURRENCY": "1",
             "LOG_LEVEL": "WARNING",
+            "SITE_URL": f"https://{SITE}/",
+            "EMAIL_HOST": "smtp.invalid",  # required in production; these servers send no mail
         }
     )
     env.update(extra)

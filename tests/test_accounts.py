@@ -510,3 +510,21 @@ def test_the_invitation_page_welcomes_the_invitee_by_address(pages):
     assert "jo@beratung-jo.de" in pages["invitation"]
     assert "This link no longer works" in pages["reset link invalid"]
     assert "This invitation link no longer works" in pages["invitation invalid"]
+
+
+def test_with_mail_switched_off_the_reset_page_says_so_and_sends_nothing(dana_account, settings):
+    """EMAIL_DISABLED=1: the page does not promise a mail that would never come."""
+    settings.EMAIL_DISABLED = True
+    page = browser().get(RESET).content.decode()
+    assert "This installation sends no e-mail" in page and 'name="email"' not in page
+    posted = browser().post(RESET, {"email": DANA})
+    assert posted.status_code == 200 and "This installation sends no e-mail" in posted.content.decode()
+    assert mail.outbox == []
+
+
+def test_with_mail_switched_off_an_invitation_says_that_none_was_sent(admin_browser, settings):
+    settings.EMAIL_DISABLED = True
+    invite_dana(admin_browser)
+    page = admin_browser.get(CONSULTANTS).content.decode()
+    assert "This installation sends no e-mail: no invitation went to" in page
+    assert Consultant.objects.filter(user__email=DANA).exists() and mail.outbox == []

@@ -4,6 +4,7 @@ behind the reverse proxy."""
 
 import datetime
 import io
+import os
 import re
 import subprocess
 import sys
@@ -53,6 +54,10 @@ def test_without_the_production_switch_the_same_check_fails(tmp_path):
     assert done.returncode != 0
     for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert warning in done.stderr
+    # Mail printed to the console, and links in mails without a public address to point at.
+    env = {k: v for k, v in env.items() if k not in ("EMAIL_HOST", "SITE_URL")}
+    done = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert "accounts.W001" in done.stderr and "accounts.W002" in done.stderr
 
 
 def test_a_chamber_embedding_the_wizard_still_passes_the_deployment_check(tmp_path):
@@ -98,7 +103,7 @@ def test_development_and_the_tests_need_no_environment_at_all():
     assert done.returncode == 0, done.stderr
 
 
-@pytest.mark.parametrize("name", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize("name", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL", "EMAIL_HOST"])
 def test_production_refuses_to_start_without_a_value_that_has_no_safe_default(name):
     done = load_settings(without(production_env(SQLITE_UNUSED, "/nowhere"), name))
     assert done.returncode != 0
@@ -116,12 +121,36 @@ def test_production_refuses_to_start_without_a_value_that_has_no_safe_default(na
         # A ";" would start a directive of its own in the header: the value is refused, not passed on.
         ("CSP_FRAME_ANCESTORS", "https://hwk.example; script-src *", "is not an origin"),
         ("CSP_FRAME_ANCESTORS", "https://hwk.example/wizard", "is not an origin"),
+        ("SITE_URL", "dsgvo-check.example.org", "SITE_URL must be an https:// address"),
+        ("SITE_URL", "http://dsgvo-check.example.org/", "SITE_URL must be an https:// address"),
+        ("EMAIL_DISABLED", "perhaps", "EMAIL_DISABLED must be one of"),
     ],
 )
 def test_a_wrong_value_stops_the_start_with_a_message_naming_the_variable(variable, value, message):
     done = load_settings(production_env(SQLITE_UNUSED, "/nowhere", **{variable: value}))
     assert done.returncode != 0
     assert message in done.stderr
+
+
+def test_production_without_mail_starts_only_when_mail_is_switched_off_and_the_check_says_so(tmp_path):
+    """No mail server and no EMAIL_DISABLED: refused (reset and invitation links would go to the log). With
+    EMAIL_DISABLED=1 no mail is sent at all, and the deployment check reminds of what that switches off."""
+    env = {**without(production_env(SQLITE_UNUSED, tmp_path), "EMAIL_HOST"), "EMAIL_DISABLED": "1"}
+    assert load_settings(env).returncode == 0
+    done = manage(env, "check", "--deploy", "--fail-level", "WARNING")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "accounts.I001" in done.stdout + done.stderr
+    backend = "from django.conf import settings; print(settings.EMAIL_BACKEND)"
+    printed = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {backend}"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert printed.stdout.strip() == "django.core.mail.backends.dummy.EmailBackend"
 
 
 # -- make serve ----------------------------------------------------------------------------------------------
@@ -132,12 +161,21 @@ def test_serve_makes_up_a_throwaway_secret_key_only_when_none_is_set_and_says_so
     assert env["PRODUCTION"] == "1"
     assert len(env["SECRET_KEY"]) >= 50
     assert env["DATABASE_URL"] == "postgres://postgres@127.0.0.1:5432/compliance_wizard"
-    assert len(warnings) == 1 and "SECRET_KEY is not set" in warnings[0]
+    assert "SECRET_KEY is not set" in warnings[0]
 
     mine = "k" * 10 + "e" * 10 + "y" * 10 + "s" * 10 + "!" * 10
-    env, warnings = serve.production_env({"SECRET_KEY": mine, "DATABASE_URL": "postgres://db.internal/cw"})
+    env, warnings = serve.production_env(
+        {"SECRET_KEY": mine, "DATABASE_URL": "postgres://db.internal/cw", "EMAIL_HOST": "smtp.example"}
+    )
     assert env["SECRET_KEY"] == mine and env["DATABASE_URL"] == "postgres://db.internal/cw"
     assert warnings == []
+
+
+def test_serve_switches_mail_off_when_no_mail_server_is_set_and_says_so():
+    env, warnings = serve.production_env({"SECRET_KEY": "s" * 50})
+    assert env["EMAIL_DISABLED"] == "1" and env["SITE_URL"] == "https://localhost/"
+    assert len(warnings) == 1 and "EMAIL_HOST is not set" in warnings[0]
+    assert load_settings({**os.environ, **env, "DATABASE_URL": SQLITE_UNUSED}).returncode == 0
 
 
 @pytest.mark.django_db

@@ -4,6 +4,7 @@ hands a client all their data; a wrong or hostile file is refused with every pro
 import datetime
 import io
 import json
+import time
 
 import pytest
 import yaml
@@ -18,6 +19,7 @@ from compliance_wizard.workspace.exchange import (
     CLIENT_FORMAT,
     FORMAT,
     MAX_IMPORT_BYTES,
+    MAX_PROBLEMS,
     assessment_document,
     client_document,
     dump_document,
@@ -401,3 +403,39 @@ class TestClientDocument:
         doc = client_document(muster)
         assert datetime.datetime.fromisoformat(doc["archived_at"]) == muster.archived_at.replace(microsecond=0)
         assert doc["assessments"] == []
+
+
+class TestBoundedWork:
+    """A hostile file cannot keep a worker busy or send back a page of megabytes: the number of entries is
+    bounded before anything is checked, and at most MAX_PROBLEMS problems are listed, then how many more."""
+
+    def test_a_file_of_a_hundred_thousand_answers_is_refused_at_once_with_one_problem(self):
+        answers = {f"{n:x}": 0 for n in range(110_000)}
+        content = json.dumps({"checklist": "whatsapp-business", "answers": answers}, separators=(",", ":")).encode()
+        assert len(content) <= MAX_IMPORT_BYTES
+        started = time.monotonic()
+        problems = problems_of(content)
+        assert time.monotonic() - started < 2
+        assert len(problems) == 1
+        assert "too many entries" in problems[0]
+
+    def test_the_list_of_problems_stops_after_fifty_and_says_how_many_more(self):
+        answers = {f"unknown_{n}": "yes" for n in range(200)}
+        with translation.override("en"):
+            problems = problems_of({"checklist": "whatsapp-business", "answers": answers})
+        assert len(problems) == MAX_PROBLEMS + 1
+        assert problems[-1].startswith("… and ") and problems[-1].endswith("more problems.")
+        more = int(problems[-1].split()[2])
+        assert more >= 200 - MAX_PROBLEMS
+
+    def test_the_import_page_of_a_hostile_file_stays_small(self, client, django_user_model):
+        user = django_user_model.objects.create_user(username="d@x.test", email="d@x.test", password="x-Passw0rt-1")
+        consultant = Consultant.objects.create(user=user, display_name="D")
+        muster = Client.objects.create(consultant=consultant, name="Muster")
+        client.force_login(user)
+        answers = {f"unknown_{n}": "x" * 200 for n in range(4_000)}
+        upload = io.BytesIO(json.dumps({"checklist": "whatsapp-business", "answers": answers}).encode())
+        upload.name = "check.json"
+        response = client.post(f"/workspace/clients/{muster.pk}/import/", {"file": upload})
+        assert response.status_code == 400
+        assert len(response.content) < 100_000

@@ -400,3 +400,14 @@ def test_neither_tokens_nor_the_address_reach_the_logs(client, holzwurm, caplog)
     tokens = [path.rstrip("/").rsplit("/", 1)[-1] for path in (link(confirmation, "confirm"), cancel_path)]
     for secret in [holzwurm.token, *tokens, "z" * 43, "y" * 43, ANNA]:
         assert secret not in text
+
+
+def test_with_mail_switched_off_neither_reminders_nor_change_notices_are_offered(client, holzwurm, settings):
+    """EMAIL_DISABLED=1: an offer whose confirmation mail could never arrive is not made."""
+    settings.EMAIL_DISABLED = True
+    page = result_page(client, holzwurm)
+    assert "Remind me" not in page and "changes-email" not in page
+    assert ask(client, holzwurm).status_code == 404
+    changes = client.post(f"{SITE}/reminders/check/{holzwurm.token}/changes/", {"changes-email": ANNA}, **EN)
+    assert changes.status_code == 404
+    assert not Reminder.objects.exists() and not mail.outbox

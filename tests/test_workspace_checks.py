@@ -281,3 +281,13 @@ def test_a_zip_too_big_for_one_request_is_made_over_several_clicks(logged_in, da
 def test_an_empty_zip_choice_is_explained(logged_in, krause):
     response = logged_in.post("/workspace/reports.zip", {"client": [krause.pk]}, follow=True)
     assert "mindestens" in response.content.decode() or "at least" in response.content.decode()
+
+
+@pytest.mark.parametrize("chosen", ["²", "٣", "-1", "1e3", "99999999999999999999999", "", "x"])
+def test_a_zip_choice_that_is_not_a_client_number_is_explained_not_an_error(logged_in, krause, chosen):
+    """`"²".isdigit()` is true but int("²") fails; `"٣"` (Arabic-Indic three) is a number to int() but not an id."""
+    finished_check(krause, answers_of(MODEL_BUSINESS))
+    response = logged_in.post("/workspace/reports.zip", {"client": [chosen]}, follow=True)
+    assert response.status_code == 200
+    assert "mindestens" in response.content.decode() or "at least" in response.content.decode()
+    assert response.redirect_chain[-1][0] == "/workspace/"

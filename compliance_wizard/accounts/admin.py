@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import smtplib
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext, ngettext
@@ -19,6 +20,16 @@ logger = logging.getLogger(__name__)
 
 
 def invite(request, consultant: Consultant) -> bool:
+    if settings.EMAIL_DISABLED:
+        messages.warning(
+            request,
+            gettext(
+                "This installation sends no e-mail: no invitation went to %(email)s. Set a password for the"
+                " account under Users and pass it on in another way."
+            )
+            % {"email": consultant.user.email},
+        )
+        return False
     try:
         send_invitation(request, consultant)
     except (smtplib.SMTPException, OSError):

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from compliance_wizard.sitelinks import mailed_link
 from compliance_wizard.workspace.models import Consultant
 
 DAY = 24 * 3600
@@ -26,17 +26,16 @@ def link_validity() -> dict[str, int]:
 def send_invitation(request, consultant: Consultant) -> None:
     """Mail the link where the invitee chooses a password; it works once and expires like a reset link."""
     user = consultant.user
-    path = reverse(
+    invite_url = mailed_link(
         "accounts:invite",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": default_token_generator.make_token(user),
-        },
+        request,
+        uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
+        token=default_token_generator.make_token(user),
     )
     context = {
         "display_name": consultant.display_name,
         "email": user.email,
-        "invite_url": request.build_absolute_uri(path),
+        "invite_url": invite_url,
         **link_validity(),
     }
     # A subject is one line: mail headers allow no line breaks.

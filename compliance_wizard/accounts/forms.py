@@ -6,12 +6,13 @@ import math
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
 
+from compliance_wizard.sitelinks import mailed_link
 from compliance_wizard.workspace.models import MAX_NAME, Consultant
 
 from . import throttle
@@ -64,6 +65,15 @@ class LoginForm(AuthenticationForm):
             raise
         throttle.clear(username)
         return self.cleaned_data
+
+
+class ResetForm(PasswordResetForm):
+    """Django's form, with the link in the mail built from SITE_URL instead of the request's host."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs) -> None:
+        request = context.get("request")
+        link = mailed_link("accounts:password_reset_confirm", request, uidb64=context["uid"], token=context["token"])
+        super().send_mail(subject_template_name, email_template_name, {**context, "reset_url": link}, *args, **kwargs)
 
 
 class InvitationForm(forms.ModelForm):

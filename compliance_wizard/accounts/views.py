@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import math
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -16,7 +18,7 @@ from compliance_wizard.workspace.models import Consultant
 
 from . import throttle
 from .emails import link_validity
-from .forms import LoginForm
+from .forms import LoginForm, ResetForm
 
 
 def home_for(user) -> str:
@@ -54,13 +56,20 @@ class LogoutView(auth_views.LogoutView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
+    form_class = ResetForm
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def dispatch(self, request, *args, **kwargs):
+        if settings.EMAIL_DISABLED:
+            # No form: it would promise a mail that never comes.
+            return render(request, self.template_name, {"mail_disabled": True})
+        return super().dispatch(request, *args, **kwargs)
+
     @property
-    def extra_email_context(self) -> dict[str, int]:
-        return link_validity()
+    def extra_email_context(self) -> dict[str, object]:
+        return {**link_validity(), "request": self.request}
 
     def form_valid(self, form):
         # Every request may send a mail: without a limit the form could flood someone's inbox.

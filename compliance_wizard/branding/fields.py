@@ -1,4 +1,4 @@
-"""Form fields for branding, shared by the consultant's, the chamber staff's and the admin's forms."""
+"""Form fields shared by the consultant's, the chamber staff's and the admin's forms: branding, free text."""
 
 from __future__ import annotations
 
@@ -7,8 +7,22 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from compliance_wizard.engine.answers_file import clean_text
+
 from .colors import color_problem, normalize_hex
 from .logo import LogoError, reencode_logo
+
+
+class FreeTextField(forms.CharField):
+    """Text over several lines (an address, an introduction, notes, a comment), kept by the one rule of every
+    free-text field (engine.answers_file.clean_text): lines stay, bidi and other control characters go."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return clean_text(super().to_python(value))
 
 
 class LogoField(forms.FileField):

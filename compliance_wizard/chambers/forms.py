@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from compliance_wizard.branding.fields import AccentColorField, LogoField
+from compliance_wizard.branding.fields import AccentColorField, FreeTextField, LogoField
 from compliance_wizard.engine.answers_file import clean_name
 
 from .models import Chamber
@@ -80,9 +80,7 @@ class ChamberSettingsForm(forms.Form):
         max_length=_column("contact_email"),  # Django's validator alone lets 320 characters through
         error_messages={"invalid": _("Please enter an e-mail address such as datenschutz@hwk-musterstadt.de.")},
     )
-    address = forms.CharField(
-        label=_("Address"), required=False, max_length=_column("address"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    address = FreeTextField(label=_("Address"), required=False, max_length=_column("address"))
     imprint_url = HttpsURLField(label=_("Address of your Impressum (legal notice)"))
     privacy_url = HttpsURLField(label=_("Address of your privacy policy"))
     accessibility_url = HttpsURLField(label=_("Address of your accessibility statement"))
@@ -123,8 +121,8 @@ class ChamberSettingsForm(forms.Form):
         return clean_name(self.cleaned_data["contact_name"])
 
     def clean_address(self) -> str:
-        # Lines matter in an address; control characters other than the line break do not belong there.
-        lines = (clean_name(line) for line in self.cleaned_data["address"].splitlines())
+        # Lines matter in an address, empty ones do not.
+        lines = (" ".join(line.split()) for line in self.cleaned_data["address"].splitlines())
         return "\n".join(line for line in lines if line)
 
     def clean_checklists(self) -> list[str]:

@@ -132,6 +132,14 @@ def clean_name(value: str) -> str:
     return " ".join(name.split())
 
 
+def clean_text(value: str) -> str:
+    """Free text over several lines (an address, an introduction, a comment), by the rule of clean_name: the
+    lines stay, every other control or format character (bidi controls above all) goes."""
+    lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept = ("".join(c for c in line if c.isprintable() or c in " \t") for line in lines)
+    return "\n".join(line.rstrip() for line in kept).strip()
+
+
 def website_problem(value: object) -> str | None:
     """Why a website address is unusable, or None; empty is allowed."""
     if value in (None, ""):

@@ -7,16 +7,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
 from compliance_wizard.catalog import registry
 from compliance_wizard.chambers.models import Chamber
+from compliance_wizard.sitelinks import mailed_link, site_root
 
 if TYPE_CHECKING:
     from .models import ChangeNotice, Reminder
@@ -25,21 +24,21 @@ LinkBuilder = Callable[..., str]
 
 
 def request_links(request: HttpRequest) -> LinkBuilder:
-    """Links on the site the member is on (the views only serve a check on its own chamber's site)."""
-    return lambda viewname, **kwargs: request.build_absolute_uri(reverse(viewname, kwargs=kwargs))
+    """Links on the site of the member's chamber (the views only serve a check on its own chamber's site), as
+    the cron job builds them; on the request's own host only in development, without SITE_URL."""
+    chamber = getattr(request, "chamber", None)
+    if site_root() and chamber is not None:
+        return chamber_links(chamber)
+    return lambda viewname, **kwargs: mailed_link(viewname, request, **kwargs)
 
 
 def chamber_links(chamber: Chamber) -> LinkBuilder:
     """Links for the cron job, which has no request: on the chamber's host, else under SITE_URL/hwk/<slug>/."""
-    site = getattr(settings, "SITE_URL", "")
+    site = site_root()
     if not site:
         raise ImproperlyConfigured("SITE_URL must be set (e.g. https://dsgvo-check.example.org/) to mail reminders.")
-    root = f"{urlsplit(site).scheme}://{chamber.host}/" if chamber.host else f"{site.rstrip('/')}/hwk/{chamber.slug}/"
-
-    def link(viewname: str, **kwargs: str) -> str:
-        return root + reverse(viewname, kwargs=kwargs)[len(get_script_prefix()) :]
-
-    return link
+    root = f"{urlsplit(site).scheme}://{chamber.host}/" if chamber.host else f"{site}hwk/{chamber.slug}/"
+    return lambda viewname, **kwargs: mailed_link(viewname, root=root, **kwargs)
 
 
 def _send(subscription: Reminder | ChangeNotice, name: str, context: dict[str, Any]) -> None:

@@ -58,6 +58,9 @@ class TooManyMails(Exception):
 
 
 def offered(assessment: Assessment) -> bool:
+    # Without mail (EMAIL_DISABLED) the confirmation could never arrive: nothing to offer.
+    if settings.EMAIL_DISABLED:
+        return False
     return assessment.is_finished and assessment.chamber_id is not None and assessment.client_id is None
 
 

@@ -21,9 +21,11 @@ limit, but without the time limit: a thread cannot be stopped from outside.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import hashlib
 import logging
+import math
 import os
 import pickle
 import select
@@ -119,9 +121,10 @@ def run_isolated(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     nice = int(getattr(settings, "REPORT_RENDER_NICE", DEFAULT_NICE))
     timeout = render_timeout()
     read_fd, write_fd = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:
-        _child(read_fd, write_fd, nice, func, args, kwargs)  # never returns
+        _child(read_fd, write_fd, nice, func, args, kwargs, parent, timeout)  # never returns
     os.close(write_fd)
     try:
         payload = _read_all(read_fd, timeout)
@@ -144,9 +147,41 @@ def run_isolated(func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     raise value
 
 
-def _child(read_fd: int, write_fd: int, nice: int, func: Callable[..., Any], args: Any, kwargs: Any) -> None:
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _die_with(parent: int, timeout: float) -> None:
+    """Let the kernel kill this child when the worker that forked it dies.
+
+    gunicorn kills a worker that overran its timeout with SIGKILL, so no handler of the worker can stop the
+    renderer; without this it would go on rendering for nobody and, holding the slot's lock (an inherited
+    file descriptor), keep a render slot from everyone else. Where prctl is missing (not Linux), the child's
+    own alarm ends it soon after REPORT_RENDER_TIMEOUT, when its worker would have stopped it anyway.
+    """
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # whose default action ends the process
+    signal.alarm(math.ceil(timeout) + 1)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the worker died before the line above took effect
+        os._exit(1)
+
+
+def _child(
+    read_fd: int,
+    write_fd: int,
+    nice: int,
+    func: Callable[..., Any],
+    args: Any,
+    kwargs: Any,
+    parent: int,
+    timeout: float,
+) -> None:
     status = 1
     try:
+        _die_with(parent, timeout)
         os.close(read_fd)
         # The worker's handlers (gunicorn's graceful shutdown, for one) are not for this child.
         for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):

@@ -17,6 +17,7 @@ import yaml
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.catalog import registry
@@ -28,6 +29,7 @@ from compliance_wizard.engine.answers_file import (
     MAX_NAME,
     MAX_WEBSITE,
     clean_name,
+    clean_text,
     website_problem,
 )
 from compliance_wizard.engine.texts import SUPPORTED_LANGUAGES
@@ -41,6 +43,12 @@ FORMAT = "compliance-wizard/assessment"
 CLIENT_FORMAT = "compliance-wizard/client"
 FORMAT_VERSION = 1
 MAX_IMPORT_BYTES = 1024 * 1024
+# A real export holds a few thousand values, none of its mappings or lists more than a few hundred entries.
+# A file beyond these is refused before any entry is checked: 110,000 answer keys in 1 MB kept a worker
+# busy for 20 s and gave a problem list of 5 MB.
+MAX_IMPORT_ENTRIES = 1000  # in one mapping or list
+MAX_IMPORT_VALUES = 20_000  # in the whole file
+MAX_PROBLEMS = 50  # listed; then how many more
 
 # What an export adds to the answers file; `assess` sets these aside, an import reads only the comments.
 EXPORT_ONLY_KEYS = (
@@ -173,10 +181,42 @@ class ImportDocument:
 
 
 def parse_import(content: bytes, filename: str) -> ImportDocument:
-    """Read an exported assessment or a plain answers file (JSON or YAML); every problem is listed."""
+    """Read an exported assessment or a plain answers file (JSON or YAML); the first MAX_PROBLEMS problems are
+    listed, and how many more there are."""
+    doc = _parse_import(content, filename)
+    if len(doc.problems) > MAX_PROBLEMS:
+        more = len(doc.problems) - MAX_PROBLEMS
+        doc.problems[MAX_PROBLEMS:] = [
+            ngettext("… and %(count)d more problem.", "… and %(count)d more problems.", more) % {"count": more}
+        ]
+    return doc
+
+
+def _too_big(data: object) -> bool:
+    """Whether parsed data holds more than MAX_IMPORT_ENTRIES in one place or MAX_IMPORT_VALUES in all."""
+    stack, values = [data], 0
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict | list):
+            if len(item) > MAX_IMPORT_ENTRIES:
+                return True
+            stack.extend(item.values() if isinstance(item, dict) else item)
+        values += 1
+        if values > MAX_IMPORT_VALUES:
+            return True
+    return False
+
+
+def _parse_import(content: bytes, filename: str) -> ImportDocument:
     doc = ImportDocument()
     data = _decode(content, filename, doc.problems)
     if data is None:
+        return doc
+    if _too_big(data):
+        doc.problems.append(
+            _("The file holds too many entries (more than %(max)s in one place): it is not an assessment export.")
+            % {"max": MAX_IMPORT_ENTRIES}
+        )
         return doc
     if not isinstance(data, dict):
         doc.problems.append(
@@ -418,7 +458,7 @@ def _text(item: Mapping[str, Any], key: str, limit: int, path: str, problems: li
     if "\x00" in value:
         problems.append(f"{path}.{key}: " + _nul_problem())
         return ""
-    return value.strip()
+    return clean_text(value)  # the rule of the forms: no bidi or other control characters
 
 
 def _date(value: object, path: str, problems: list[str]) -> datetime.date | None:

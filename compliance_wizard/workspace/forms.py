@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from compliance_wizard.branding.fields import AccentColorField, LogoField
+from compliance_wizard.branding.fields import AccentColorField, FreeTextField, LogoField
 from compliance_wizard.engine import Checklist
 from compliance_wizard.engine.answers_file import clean_name
 from compliance_wizard.wizard.forms import clean_website
@@ -33,6 +33,7 @@ class ClientForm(forms.ModelForm):
             "notes": _("Only you see these notes; they are not part of the report."),
         }
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"notes": FreeTextField}
         error_messages = {"name": {"required": _("Please enter the business name.")}}
 
     def clean_name(self) -> str:
@@ -60,7 +61,7 @@ class NewAssessmentForm(forms.Form):
 
 
 class FindingNoteForm(forms.Form):
-    comment = forms.CharField(
+    comment = FreeTextField(
         label=_("Your comment"),
         required=False,
         max_length=MAX_COMMENT,
@@ -87,11 +88,9 @@ class BrandingForm(forms.Form):
         help_text=_("On the cover and in the footer of your clients' reports."),
         error_messages={"required": _("Please enter the name your reports should carry.")},
     )
-    address = forms.CharField(
-        label=_("Address"), required=False, max_length=MAX_ADDRESS, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    address = FreeTextField(label=_("Address"), required=False, max_length=MAX_ADDRESS)
     accent_color = AccentColorField(label=_("Accent colour"))
-    intro = forms.CharField(
+    intro = FreeTextField(
         label=_("Introduction"),
         required=False,
         max_length=MAX_INTRO,
@@ -106,6 +105,18 @@ class BrandingForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Please enter the name your reports should carry."))
         return name
+
+
+class ReportsZipForm(forms.Form):
+    """The clients ticked on the dashboard: only the consultant's own are valid choices, so a value that is
+    no client number of theirs (`²`, a number beyond any id, another consultant's client) is refused here
+    instead of reaching the database."""
+
+    client = forms.TypedMultipleChoiceField(coerce=int)
+
+    def __init__(self, *args: Any, clients: Sequence[int] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["client"].choices = [(str(pk), str(pk)) for pk in clients]
 
 
 class ImportForm(forms.Form):

@@ -146,3 +146,72 @@ class TestAssessWithinBounds:
         assert "krause.pdf not written: the report would have" in stderr
         assert "more than REPORT_MAX_PAGES (1)" in stderr
         assert list((tmp_path / "out").iterdir()) == []
+
+
+# -- a worker killed while its report renders ------------------------------------------------------------
+
+# A stand-in for a request worker: it takes the render slot and starts a renderer that would take a minute.
+KILLED_WORKER = """
+import os, sys, time, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "compliance_wizard.settings"
+django.setup()
+from pathlib import Path
+from django.conf import settings
+from compliance_wizard.report import isolated
+
+isolated._slot_dir = lambda: Path(sys.argv[2])
+settings.REPORT_RENDER_SLOTS = 1
+settings.REPORT_RENDER_TIMEOUT = 120
+
+def render(pid_file):
+    with open(pid_file, "w") as f:
+        f.write(str(os.getpid()))
+    time.sleep(60)
+
+with isolated.render_slot():
+    isolated.run_isolated(render, sys.argv[1])
+"""
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status waits for its new parent
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads processes from /proc (Linux)")
+def test_a_renderer_dies_with_its_killed_worker_and_frees_the_slot(tmp_path, open_slots, monkeypatch):
+    """gunicorn kills a worker that overran its timeout with SIGKILL: no handler runs. Its renderer must not
+    go on rendering for nobody, holding one of the few render slots."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pid_file, slots = tmp_path / "renderer.pid", tmp_path / "slots"
+    slots.mkdir()
+    monkeypatch.setattr(isolated, "_slot_dir", lambda: slots)  # the worker's slot, the only one
+    worker = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WORKER, str(pid_file), str(slots)], cwd=Path(__file__).parents[2]
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (pid_file.exists() and pid_file.read_text()):
+            assert worker.poll() is None and time.monotonic() < deadline, "the renderer did not start"
+            time.sleep(0.05)
+        renderer = int(pid_file.read_text())
+        assert alive(renderer)
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait()
+        deadline = time.monotonic() + 5
+        while alive(renderer) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not alive(renderer), "the renderer outlived its worker"
+        with render_slot() as got_one:
+            assert got_one  # the slot is free again
+    finally:
+        worker.kill()
+        if pid_file.exists() and pid_file.read_text() and alive(int(pid_file.read_text())):
+            os.kill(int(pid_file.read_text()), signal.SIGKILL)

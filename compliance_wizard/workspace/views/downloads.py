@@ -22,7 +22,7 @@ from compliance_wizard.report.unavailable import unavailable_response, zip_in_pr
 
 from ..access import consultant_required, own_assessment, own_client
 from ..exchange import assessment_document, client_document, dump_document, parse_import
-from ..forms import ImportForm
+from ..forms import ImportForm, ReportsZipForm
 from ..services import assessment_import, report_extras
 
 FORMATS = ("json", "yaml")
@@ -96,10 +96,10 @@ def client_import(request: HttpRequest, pk: int) -> HttpResponse:
 @consultant_required
 def reports_zip(request: HttpRequest) -> HttpResponse:
     """The latest report of each chosen client in one zip, e.g. to hand out before a meeting."""
-    ids = [i for i in request.POST.getlist("client") if i.isdigit()][:MAX_ZIP_CLIENTS]
-    clients = request.consultant.clients.filter(pk__in=ids)
+    form = ReportsZipForm(request.POST, clients=request.consultant.clients.values_list("pk", flat=True))
+    ids = form.cleaned_data["client"][:MAX_ZIP_CLIENTS] if form.is_valid() else []
     latest: dict[int, Assessment] = {}
-    finished = Assessment.objects.filter(client__in=clients, state=Assessment.State.FINISHED).order_by("finished_at")
+    finished = Assessment.objects.filter(client__in=ids, state=Assessment.State.FINISHED).order_by("finished_at")
     for assessment in finished.select_related("client"):
         latest[assessment.client_id] = assessment
     if not latest:
