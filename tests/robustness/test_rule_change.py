@@ -168,7 +168,7 @@ def test_after_continuing_the_new_questions_are_asked_and_only_the_withdrawn_ans
     assert all(assessment.answers[key] == value for key, value in kept.items())
     # The result says which rules scored it.
     assert (assessment.checklist_version, assessment.content_hash) == ("1.2.0", checklist.content_hash)
-    assert f"Checkliste Version 1.2.0 ({checklist.content_hash[:12]})" in result.content.decode()
+    assert f"Checkliste in Version 1.2.0 (Regelstand {checklist.content_hash[:12]})" in result.content.decode()
     assert assessment.result["de"]["checklist"]["hash"] == checklist.content_hash
 
 
