@@ -56,6 +56,13 @@ DETAIL_LIMITS: dict[str, int] = {
     "chat_deletion": 2,
 }
 
+# Details asked only when an answer says they exist: (question, options). A business that does not connect
+# through a Business Solution Provider is not asked for one.
+ASKED_IF: dict[str, tuple[str, tuple[str, ...]]] = {
+    "bsp_name": ("uses_bsp", ("yes", "unknown")),
+    "bsp_location": ("uses_bsp", ("yes", "unknown")),
+}
+
 # The deletion period is a choice, so that it reads right in every language ("nach drei Monaten").
 CHAT_DELETION: dict[str, dict[str, str]] = {
     "1": {"de": "einem Monat", "en": "one month"},
@@ -78,6 +85,15 @@ def clean_detail(value: object) -> str:
         return ""
     lines = (_SPACES.sub(" ", _INVISIBLE.sub("", line)).strip() for line in re.split(r"[\r\n]+", value))
     return ", ".join(line for line in lines if line)
+
+
+def details_asked(answers: Mapping[str, str], given: Mapping[str, str]) -> set[str]:
+    """The details to ask for: all, but those that only some answers need (and that are not given already)."""
+    return {
+        name
+        for name in DETAIL_LIMITS
+        if name not in ASKED_IF or name in given or answers.get(ASKED_IF[name][0]) in ASKED_IF[name][1]
+    }
 
 
 def clean_details(raw: Mapping[str, object]) -> tuple[dict[str, str], list[str]]:
