@@ -166,3 +166,17 @@ def test_a_draft_has_no_documents_yet(client):
     draft = draft_start(CHECKLIST, "de", "Muster", "")
     assert client.get(f"/result/{draft.token}/documents.docx").status_code == 404
     assert client.get(f"/result/{draft.token}/details/").status_code == 404
+
+
+def test_the_consultant_sees_the_documents_edits_the_details_and_gets_the_branded_docx(client, dana):
+    from tests.workspace import add_client, finished_check
+
+    assessment = finished_check(add_client(dana, "Malerbetrieb Krause"), PAINTER)
+    client.force_login(dana.user)
+    body = client.get(f"/workspace/checks/{assessment.pk}/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Ihre Dokumente" in section(body)
+    response = client.post(f"/result/{assessment.token}/details/", FORM)
+    assert response["Location"] == f"/workspace/checks/{assessment.pk}/?lang=de#documents"
+    doc, text = docx_text(client.get(f"/result/{assessment.token}/documents.docx").content)
+    assert "info@maler-muster.de" in text
+    assert "Datenschutz Schulz" in doc.sections[0].header.paragraphs[0].text
