@@ -40,6 +40,9 @@ class Assessment(models.Model):
     # The question ids of the checklist content (content_hash) the draft is answered against: when the rule
     # files change mid-check, this tells new questions apart from ones merely not answered yet.
     outline = models.JSONField(default=list, blank=True)
+    # What the owner gave for the documents (engine/details.py: name, contact, Bundesland, ...), cleaned and
+    # validated by DetailsForm; kept in this row so that it goes with the check under every retention rule.
+    details = models.JSONField(default=dict, blank=True)
     # For a finished assessment: Result.to_dict() per language, frozen at submit time so the
     # report stays what was assessed even after the rule files change.
     result = models.JSONField(null=True, blank=True)

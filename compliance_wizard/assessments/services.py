@@ -171,6 +171,13 @@ def assessment_recheck(previous: Assessment, checklist: Checklist) -> Assessment
     )
 
 
+def assessment_details_save(assessment: Assessment, details: Mapping[str, str]) -> None:
+    """Store the details for the documents (validated by DetailsForm); they stay editable after submit."""
+    assessment.details = dict(details)
+    assessment.updated_at = timezone.now()
+    assessment.save(update_fields=["details", "updated_at"])
+
+
 def assessment_delete(assessment: Assessment) -> None:
     assessment.delete()  # its cached reports go with it (on_delete=CASCADE)
 

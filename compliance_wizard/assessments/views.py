@@ -16,9 +16,11 @@ from compliance_wizard.report.limits import ReportUnavailable
 from compliance_wizard.report.sections import finding_rows, page_sections
 from compliance_wizard.report.unavailable import unavailable_response
 
+from .documents import asked_details, assessment_docx, known_details
+from .forms import DetailsForm
 from .models import Assessment
 from .reports import report_extras, report_pdf
-from .services import assessment_changes, assessment_delete, assessment_recheck
+from .services import assessment_changes, assessment_delete, assessment_details_save, assessment_recheck
 
 
 def _assessment(request: HttpRequest, token: str) -> Assessment:
@@ -128,3 +130,38 @@ def delete(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("Your check and all its answers have been deleted."))
         return redirect("start")
     return render(request, "assessments/delete.html", {"assessment": assessment})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def details(request: HttpRequest, token: str) -> HttpResponse:
+    """The details for the documents, on a page of their own after the result: the questions stay about the
+    law, and the details can be added or corrected whenever the owner has them at hand (post, then redirect)."""
+    assessment = _finished(request, token)
+    try:
+        checklist = registry.get(assessment.checklist_id)
+    except KeyError:
+        raise Http404("checklist no longer offered") from None
+    lang = _language(request, assessment)
+    asks_bsp = "bsp_name" in asked_details(assessment)
+    if request.method == "POST":
+        form = DetailsForm(request.POST, checklist=checklist, lang=lang, asks_bsp=asks_bsp)
+        if form.is_valid():
+            assessment_details_save(assessment, form.details())
+            messages.success(request, _("Your details are saved and filled into your documents."))
+            return redirect(f"{assessment.result_url(request.user)}?lang={lang}#documents")
+    else:
+        form = DetailsForm(initial=known_details(assessment), checklist=checklist, lang=lang, asks_bsp=asks_bsp)
+    back = f"{assessment.result_url(request.user)}?lang={lang}#documents"
+    return render(request, "assessments/details.html", {"assessment": assessment, "form": form, "back": back})
+
+
+@never_cache
+def documents_docx(request: HttpRequest, token: str) -> HttpResponse:
+    assessment = _finished(request, token)
+    filename, content = assessment_docx(assessment, _language(request, assessment))
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -4,6 +4,7 @@
     {question: Q, equals: OPTION}
     {question: Q, one_of: [OPTION, ...]}
     {question: Q, answered: true|false}
+    {detail: D, given: true|false}          (documents only: a detail the business gave for its texts)
 
 Evaluation uses three values: True, False and None ("we cannot tell", because a
 question that matters was answered "don't know"). A question that was not asked
@@ -96,7 +97,28 @@ class Answered:
         return {self.question}
 
 
-Condition = All | Any | Not | Compare | Answered
+class Facts(dict[str, str]):
+    """The answers together with the details given for the texts: what a document's conditions see."""
+
+    def __init__(self, answers: Answers, given: Iterable[str] = ()):
+        super().__init__(answers)
+        self.given = frozenset(given)
+
+
+@dataclass(frozen=True)
+class Given:
+    detail: str
+    expected: bool
+
+    def evaluate(self, answers: Answers) -> bool | None:
+        given = answers.given if isinstance(answers, Facts) else frozenset()
+        return (self.detail in given) == self.expected
+
+    def questions(self) -> set[str]:
+        return set()
+
+
+Condition = All | Any | Not | Compare | Answered | Given
 
 
 def as_option_id(value: object) -> object:
@@ -116,12 +138,14 @@ def parse(
     unreachable: Mapping[str, str] | None = None,
     broken: Collection[str] = (),
     depth: int = 0,
+    details: Collection[str] = (),
 ) -> Condition | None:
     """Turn raw YAML into a condition tree, reporting every problem; None if invalid.
 
     options_of maps each question the condition may name to its option ids.
     unreachable maps questions that exist but may not be named here to the reason.
     broken names questions that are declared but invalid: their own error is enough.
+    details names the details a condition may ask about with {detail: D, given: BOOL} (documents only).
     """
     if depth > MAX_DEPTH:
         report(path, f"conditions may be nested at most {MAX_DEPTH} levels deep")
@@ -137,21 +161,37 @@ def parse(
             return None
         (key,) = keys
         if key == "not":
-            part = parse(raw[key], f"{path}.not", options_of, report, unreachable, broken, depth + 1)
+            part = parse(raw[key], f"{path}.not", options_of, report, unreachable, broken, depth + 1, details)
             return Not(part) if part is not None else None
         items = raw[key]
         if not isinstance(items, list) or not items:
             report(f"{path}.{key}", "must be a non-empty list of conditions")
             return None
         parts = [
-            parse(item, f"{path}.{key}[{i}]", options_of, report, unreachable, broken, depth + 1)
+            parse(item, f"{path}.{key}[{i}]", options_of, report, unreachable, broken, depth + 1, details)
             for i, item in enumerate(items)
         ]
         if any(p is None for p in parts):
             return None
         checked = tuple(p for p in parts if p is not None)
         return All(checked) if key == "all" else Any(checked)
+    if details and "detail" in keys:
+        return _parse_given(raw, path, details, report)
     return _parse_comparison(raw, path, options_of, report, unreachable or {}, broken)
+
+
+def _parse_given(raw: dict[str, object], path: str, details: Collection[str], report: Report) -> Condition | None:
+    if set(raw) != {"detail", "given"}:
+        report(path, f"a condition on a detail needs exactly 'detail' and 'given'; found keys {_keys(raw)}")
+        return None
+    detail, given = raw["detail"], raw["given"]
+    if not isinstance(detail, str) or detail not in details:
+        report(f"{path}.detail", f"unknown detail '{shown(detail)}' (known: {', '.join(details)})")
+        return None
+    if not isinstance(given, bool):
+        report(f"{path}.given", "must be true or false")
+        return None
+    return Given(detail, given)
 
 
 def _parse_comparison(

@@ -19,6 +19,8 @@ from typing import TypeVar
 
 from . import conditions
 from .changelog import Change, parse_changelog
+from .document_rules import CONDITION_DETAILS, DocumentReader, parse_authorities
+from .documents import Authority, Document
 from .errors import ChecklistError, RuleError, shown
 from .model import (
     UNKNOWN,
@@ -41,9 +43,11 @@ from .texts import SUPPORTED_LANGUAGES, YES_NO_LABELS
 from .yamlfile import read_yaml
 
 T = TypeVar("T")
-SPREAD_KEYS = ("requirements", "notes", "templates")
+SPREAD_KEYS = ("requirements", "notes", "templates", "documents")
+# Texts for the owner to use, not rules: a new document or authority address changes no result (like the changelog).
+UNHASHED_KEYS = ("changelog", "documents", "authorities")
 TOP_REQUIRED = ("id", "version", "languages", "title", "summary", "sources", "steps", "requirements")
-TOP_OPTIONAL = ("templates", "notes", "sector_question", "changelog")
+TOP_OPTIONAL = ("templates", "notes", "sector_question", "changelog", "documents", "authorities")
 REQUIREMENT_KEYS = (
     "id",
     "severity",
@@ -231,9 +235,10 @@ def _merge(documents: list[tuple[str, object]]) -> tuple[dict[str, _Item], dict[
 def content_hash(sections: Mapping[str, _Item], spread: Mapping[str, list[_Item]]) -> str:
     """A hash of what the rules say, not of how the files are laid out or commented, nor of the changelog
     that tells about them (a new entry changes no result)."""
-    content: dict[str, object] = {key: item.value for key, item in sections.items() if key != "changelog"}
+    content: dict[str, object] = {key: item.value for key, item in sections.items() if key not in UNHASHED_KEYS}
     for key, items in spread.items():
-        content[key] = [item.value for item in items]
+        if key not in UNHASHED_KEYS:
+            content[key] = [item.value for item in items]
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -275,6 +280,8 @@ class _Builder:
         notes = self._notes(options_of, sources, finding_ids)
         sector_question = self._sector_question(steps)
         changelog = self._changelog(version, finding_ids)
+        documents = self._documents(options_of)
+        authorities = self._authorities()
 
         if check.errors:
             return None, check.errors
@@ -295,6 +302,8 @@ class _Builder:
                 changelog=changelog,
                 sector_question=sector_question,
                 origin=self.origin,
+                documents=documents,
+                authorities=authorities,
             ),
             [],
         )
@@ -709,6 +718,26 @@ class _Builder:
         if item is None:
             return ()
         return parse_changelog(self.check, item.file, item.path, item.value, version, finding_ids)
+
+    def _documents(self, options_of: Mapping[str, tuple[str, ...]]) -> tuple[Document, ...]:
+        def parse_condition(file: str, path: str, raw: object) -> conditions.Condition | None:
+            return conditions.parse(
+                raw,
+                path,
+                options_of,
+                lambda where, message: self.check.error(file, where, message),
+                broken=_Broken(self.declared_questions, options_of, {}),
+                details=CONDITION_DETAILS,
+            )
+
+        items = [(item.file, item.path, item.value) for item in self.spread["documents"]]
+        return DocumentReader(self.check, parse_condition).documents(items)
+
+    def _authorities(self) -> dict[str, Authority]:
+        item = self.sections.get("authorities")
+        if item is None:
+            return {}
+        return parse_authorities(self.check, item.file, item.path, item.value)
 
     def _sector_question(self, steps: list[Step]) -> str | None:
         """The question for the kind of business: a choice asked of everyone in the first step."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .changelog import Change
     from .conditions import Condition
+    from .documents import Authority, Document
 
 # The option every question offers for "I don't know". It is never treated as met.
 UNKNOWN = "unknown"
@@ -158,6 +159,9 @@ class Checklist:
     # The question that asks for the kind of business (first step); a chamber may offer fewer of its options.
     sector_question: str | None = None
     origin: str = ""  # the file or folder it was loaded from
+    documents: tuple[Document, ...] = ()  # texts to fill in and use, offered where they fit the answers
+    # The data protection authority of each federal state, by state code: the complaint right names it.
+    authorities: Mapping[str, Authority] = field(default_factory=dict)
     questions: Mapping[str, Question] = field(init=False)
 
     def __post_init__(self) -> None:

@@ -1,0 +1,114 @@
+"""The details a business gives for its documents (name, contact, addresses, Bundesland, ...).
+
+Pure data and one cleaning function shared by every way details come in (the web form, an answers file), so
+that a document never sees a control character, a bidi override or an unbounded value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+# Each detail a document may name as {placeholder}, with what the owner is asked to fill in when it is missing.
+DETAIL_LABELS: dict[str, dict[str, str]] = {
+    "controller_name": {"de": "Name des Betriebs", "en": "name of the business"},
+    "controller_address": {"de": "Anschrift des Betriebs", "en": "postal address of the business"},
+    "email": {"de": "E-Mail-Adresse", "en": "e-mail address"},
+    "phone": {"de": "Telefonnummer", "en": "phone number"},
+    "dpo_name": {"de": "Name der oder des Datenschutzbeauftragten", "en": "name of the data protection officer"},
+    "dpo_contact": {
+        "de": "Kontakt der oder des Datenschutzbeauftragten",
+        "en": "contact details of the data protection officer",
+    },
+    "website": {"de": "Adresse Ihrer Website", "en": "address of your website"},
+    "imprint_url": {"de": "Adresse Ihres Impressums", "en": "address of your legal notice"},
+    "privacy_url": {"de": "Adresse Ihrer Datenschutzerklärung", "en": "address of your privacy policy"},
+    "state": {"de": "Bundesland", "en": "federal state"},
+    "authority": {
+        "de": "zuständige Datenschutz-Aufsichtsbehörde (Bundesland angeben)",
+        "en": "competent data protection authority (give your federal state)",
+    },
+    "authority_name": {
+        "de": "zuständige Datenschutz-Aufsichtsbehörde (Bundesland angeben)",
+        "en": "competent data protection authority (give your federal state)",
+    },
+    "bsp_name": {"de": "Name und Anschrift des Dienstleisters", "en": "name and address of the service provider"},
+    "bsp_location": {"de": "Serverstandort des Dienstleisters", "en": "server location of the service provider"},
+    "chat_deletion": {"de": "Löschfrist für Chats", "en": "deletion period for chats"},
+}
+
+# Derived from other details by the engine; an owner never types them.
+DERIVED = ("authority", "authority_name")
+# What the owner types, each with its longest accepted value.
+DETAIL_LIMITS: dict[str, int] = {
+    "controller_name": 200,
+    "controller_address": 300,
+    "email": 254,
+    "phone": 40,
+    "dpo_name": 200,
+    "dpo_contact": 300,
+    "website": 300,
+    "imprint_url": 300,
+    "privacy_url": 300,
+    "state": 2,
+    "bsp_name": 300,
+    "bsp_location": 100,
+    "chat_deletion": 2,
+}
+
+# Details asked only when an answer says they exist: (question, options). A business that does not connect
+# through a Business Solution Provider is not asked for one.
+ASKED_IF: dict[str, tuple[str, tuple[str, ...]]] = {
+    "bsp_name": ("uses_bsp", ("yes", "unknown")),
+    "bsp_location": ("uses_bsp", ("yes", "unknown")),
+}
+
+# The deletion period is a choice, so that it reads right in every language ("nach drei Monaten").
+CHAT_DELETION: dict[str, dict[str, str]] = {
+    "1": {"de": "einem Monat", "en": "one month"},
+    "3": {"de": "drei Monaten", "en": "three months"},
+    "6": {"de": "sechs Monaten", "en": "six months"},
+    "12": {"de": "zwölf Monaten", "en": "twelve months"},
+}
+
+MISSING = {"de": "noch auszufüllen", "en": "still to fill in"}
+MISSING_LIST = {"de": "Noch auszufüllen", "en": "Still to fill in"}
+
+# C0/C1 controls, and the marks that reorder text when shown (Trojan-Source style "bidi" overrides).
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_SPACES = re.compile(r"[ \t]+")
+
+
+def clean_detail(value: object) -> str:
+    """One line of plain text: line breaks become ", ", every other control or bidi character goes."""
+    if not isinstance(value, str):
+        return ""
+    lines = (_SPACES.sub(" ", _INVISIBLE.sub("", line)).strip() for line in re.split(r"[\r\n]+", value))
+    return ", ".join(line for line in lines if line)
+
+
+def details_asked(answers: Mapping[str, str], given: Mapping[str, str]) -> set[str]:
+    """The details to ask for: all, but those that only some answers need (and that are not given already)."""
+    return {
+        name
+        for name in DETAIL_LIMITS
+        if name not in ASKED_IF or name in given or answers.get(ASKED_IF[name][0]) in ASKED_IF[name][1]
+    }
+
+
+def clean_details(raw: Mapping[str, object]) -> tuple[dict[str, str], list[str]]:
+    """The known details of `raw`, cleaned, with a problem for each unknown or too long one."""
+    details: dict[str, str] = {}
+    problems: list[str] = []
+    for name, value in raw.items():
+        if name not in DETAIL_LIMITS:
+            problems.append(f"unknown detail '{name}' (known: {', '.join(DETAIL_LIMITS)})")
+            continue
+        cleaned = clean_detail(value)
+        if len(cleaned) > DETAIL_LIMITS[name]:
+            problems.append(f"detail '{name}' is longer than {DETAIL_LIMITS[name]} characters")
+        elif cleaned:
+            details[name] = cleaned
+    if details.get("chat_deletion", "1") not in CHAT_DELETION:
+        problems.append(f"detail 'chat_deletion' must be one of {', '.join(CHAT_DELETION)} (months)")
+    return details, problems
