@@ -192,7 +192,7 @@ async def reference_steps(port: int, rec: Recorder) -> None:
 
 
 async def download(port: int, token: str) -> Response:
-    """The report, through the page that says it is being made if it is not yet (without waiting its seconds).
+    """The report, through the page that says it is being made if it is not yet.
 
     The response's seconds are those of all its requests together: what the server spent, as before there was
     a waiting page, so that the render figures (3, 6, 8) stay comparable.
@@ -234,7 +234,7 @@ async def first_clicks(port: int, person: dict, rec: Recorder) -> None:
     """Finish a check, click "PDF" on the result page at once, and wait like a browser for the download.
 
     "first click" is that click's own request: what decides whether a person sees anything happen, or taps
-    again. "until the PDF" runs from the click to the PDF, the refresh's seconds included.
+    again. "until the PDF" runs from the click to the PDF.
     """
     browser = Browser(port)
     while not rec.window.over:

@@ -15,7 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from compliance_wizard.assessments import reports
+from compliance_wizard.assessments import downloads, reports
 from compliance_wizard.assessments.downloads import max_attempts
 from compliance_wizard.assessments.models import Assessment, ReportFile
 from tests.downloads import download, refresh_target
@@ -74,7 +74,7 @@ class TestFirstClick:
         assert "<h1>Ihr Bericht wird erstellt …</h1>" in page
         assert re.search(r'<p role="status">[^<]*beginnt der Download von selbst', page)
         delay, url = refresh_target(response)
-        assert delay == 1 and url == f"/result/{token}/report.pdf?lang=de&attempt=1"
+        assert delay == 0 and url == f"/result/{token}/report.pdf?lang=de&attempt=1"  # a redirect, not a timer
         assert f'<a href="/result/{token}/report.pdf?lang=de&amp;attempt=1">' in page  # the same, without waiting
         assert f'href="/result/{token}/"' in page
         assert "<script>" not in page  # no inline script: the meta refresh works without any
@@ -104,15 +104,21 @@ class TestFirstClick:
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and renders.count == 1
 
 
+@pytest.fixture
+def short_wait(monkeypatch):
+    monkeypatch.setattr(downloads, "WAIT_SECONDS", 0.3)
+
+
 @pytest.mark.django_db
 class TestOneRenderAtATime:
-    def test_while_a_render_runs_elsewhere_a_reload_waits_for_it_instead_of_rendering(self, client, renders):
+    def test_while_a_render_runs_elsewhere_a_reload_waits_then_goes_round_again(self, client, renders, short_wait):
         token = painter_check(client)
         Assessment.objects.filter(token=token).update(report_started_at=timezone.now())  # another worker's
+        started = time.perf_counter()
         waiting = client.get(f"/result/{token}/report.pdf?attempt=1")
+        assert time.perf_counter() - started >= 0.3  # it waited for that render, asleep
         assert waiting.status_code == 202 and renders.count == 0
-        delay, url = refresh_target(waiting)
-        assert delay == 2 and url.endswith("?attempt=2")
+        assert refresh_target(waiting) == (0, f"/result/{token}/report.pdf?attempt=2")
 
     def test_a_render_whose_worker_died_is_started_again_after_its_time(self, client, renders):
         token = painter_check(client)
@@ -122,9 +128,11 @@ class TestOneRenderAtATime:
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
         assert renders.count == 1 and marker(token) is None
 
-    def test_waiting_ends_on_the_unavailable_page_not_in_endless_reloads(self, client, renders):
+    def test_waiting_ends_on_the_unavailable_page_not_in_endless_reloads(self, client, renders, short_wait):
         token = painter_check(client)
         Assessment.objects.filter(token=token).update(report_started_at=timezone.now())
+        # Each attempt waits up to WAIT_SECONDS: together long enough to outlast a render whose worker died.
+        assert (max_attempts() - 1) * downloads.WAIT_SECONDS >= reports.render_claim_seconds()
         for attempt in (max_attempts(), 10**9):
             response = client.get(f"/result/{token}/report.pdf?attempt={attempt}", HTTP_ACCEPT_LANGUAGE="de")
             assert response.status_code == 503 and response["Retry-After"] == "60"
@@ -142,35 +150,45 @@ class TestOneRenderAtATime:
         assert download(client, f"/result/{token}/report.pdf").status_code == 200 and renders.count == 2
 
 
-@pytest.mark.django_db(transaction=True)
-def test_clicks_and_reloads_during_a_render_wait_for_it_and_then_get_the_same_pdf(renders):
-    """The render is held open while the same person clicks again, reloads and opens a second tab."""
-    token = painter_check(Client())
-    renders.hold = threading.Event()
-    first: dict[str, object] = {}
+def in_threads(count: int, url: str) -> tuple[list[threading.Thread], list[object]]:
+    """`count` browsers requesting `url` at the same moment, each in its own thread and database connection."""
+    together = threading.Barrier(count)
+    answers: list[object] = []
 
-    def the_reload_that_renders():
+    def browser():
         try:
-            first["response"] = Client().get(f"/result/{token}/report.pdf?lang=de&attempt=1")
+            together.wait(timeout=30)
+            answers.append(Client().get(url))
         finally:
             connection.close()
 
-    renderer = threading.Thread(target=the_reload_that_renders)
-    renderer.start()
+    threads = [threading.Thread(target=browser) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    return threads, answers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_click_during_a_render_is_answered_at_once_and_a_reload_waits_for_that_render(renders):
+    """The render is held open while the same person clicks again and a second tab reloads."""
+    token = painter_check(Client())
+    renders.hold = threading.Event()
+    url = f"/result/{token}/report.pdf?lang=de&attempt=1"
+    (renderer,), rendered = in_threads(1, url)
     try:
         assert renders.started.wait(timeout=30)
-        for attempt in ("", "&attempt=1", "&attempt=2"):
-            started = time.perf_counter()
-            response = Client().get(f"/result/{token}/report.pdf?lang=de{attempt}")
-            assert response.status_code == 202 and time.perf_counter() - started < 1, attempt
-        assert renders.count == 1
+        started = time.perf_counter()
+        click = Client().get(f"/result/{token}/report.pdf?lang=de")
+        assert click.status_code == 202 and time.perf_counter() - started < 1
+        (reloader,), reloaded = in_threads(1, refresh_target(click)[1])
+        time.sleep(1)
+        assert reloaded == [] and renders.count == 1  # still waiting, and not rendering
     finally:
         renders.hold.set()
         renderer.join(timeout=120)
-    pdf = first["response"]
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
-    later = Client().get(refresh_target(response)[1])
-    assert later.status_code == 200 and later.content == pdf.content
+    reloader.join(timeout=60)
+    assert rendered[0].status_code == reloaded[0].status_code == 200
+    assert rendered[0].content == reloaded[0].content and rendered[0].content.startswith(b"%PDF")
     assert renders.count == 1 and marker(token) is None
 
 
@@ -180,25 +198,12 @@ def test_many_reloads_at_the_same_moment_start_exactly_one_render(renders):
         pytest.skip("writers at the same moment need a database server: run with DATABASE_URL=postgres://…/test")
     token = painter_check(Client())
     renders.hold = threading.Event()
-    together = threading.Barrier(6)
-    statuses: list[int] = []
-
-    def reload():
-        try:
-            together.wait(timeout=30)
-            statuses.append(Client().get(f"/result/{token}/report.pdf?attempt=1").status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=reload) for _ in range(6)]
-    for thread in threads:
-        thread.start()
+    threads, answers = in_threads(6, f"/result/{token}/report.pdf?attempt=1")
     assert renders.started.wait(timeout=30)
-    deadline = time.monotonic() + 30
-    while len(statuses) < 5 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    time.sleep(1)  # the others have found the render running and wait for it
     renders.hold.set()
     for thread in threads:
         thread.join(timeout=120)
-    assert sorted(statuses) == [200, 202, 202, 202, 202, 202]
+    assert [answer.status_code for answer in answers] == [200] * 6
+    assert len({answer.content for answer in answers}) == 1
     assert renders.count == 1

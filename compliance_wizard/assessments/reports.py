@@ -102,6 +102,12 @@ def report_pdf_once(
         Assessment.objects.filter(pk=assessment.pk, report_started_at=started).update(report_started_at=None)
 
 
+def render_in_progress(assessment: Assessment) -> bool:
+    """True while a request renders this assessment's report (a render over its time no longer counts)."""
+    expired = timezone.now() - datetime.timedelta(seconds=render_claim_seconds())
+    return Assessment.objects.filter(pk=assessment.pk, report_started_at__gte=expired).exists()
+
+
 def _claim(assessment: Assessment) -> datetime.datetime | None:
     now = timezone.now()
     expired = now - datetime.timedelta(seconds=render_claim_seconds())

@@ -46,10 +46,10 @@ def zip_in_progress_response(request: HttpRequest, ready: int, total: int, back_
     return response
 
 
-def in_progress_response(request: HttpRequest, retry_url: str, back_url: str, back_to: str, delay: int) -> HttpResponse:
-    """202: the report is being made. The page loads retry_url after `delay` seconds (a meta refresh, which works
-    without scripts and under the CSP), and that request answers with the PDF once it is ready."""
-    context = {"retry_url": retry_url, "delay": delay, "back_url": back_url, "back_to": back_to}
+def in_progress_response(request: HttpRequest, next_url: str, back_url: str, back_to: str) -> HttpResponse:
+    """202: the report is being made. The page moves on to next_url at once (a meta refresh of 0 s: no script,
+    no timed page change); the browser keeps showing it until that request answers with the PDF."""
+    context = {"next_url": next_url, "back_url": back_url, "back_to": back_to}
     response = render(request, IN_PROGRESS_TEMPLATE, context, status=202)
     add_never_cache_headers(response)  # a stored copy would keep a browser waiting for a report made long ago
     return response
