@@ -65,7 +65,7 @@ class Plan:
     report: str = "worst"  # the report of phases 3, 4, 5 and 8 (6 always renders the typical one)
     wizard_only: bool = False  # phases 1 and 8 only: for comparing changes to the wizard in a minute
     click_users: int = 4  # 9: people who click "PDF" as soon as their check is submitted
-    click_window: float = 20
+    click_window: float = 30
 
 
 PLANS = {
