@@ -64,12 +64,16 @@ class Plan:
     rules_runs: int
     report: str = "worst"  # the report of phases 3, 4, 5 and 8 (6 always renders the typical one)
     wizard_only: bool = False  # phases 1 and 8 only: for comparing changes to the wizard in a minute
+    click_users: int = 4  # 9: people who click "PDF" as soon as their check is submitted
+    click_window: float = 30
 
 
 PLANS = {
     "full": Plan(0, 1, 16, 5, 4, 8, 15, 8, 2, 15, 3, 10, 100, 100, 3, 5),
     # The same scenario with tiny numbers, for tests/test_bench_smoke.py.
-    "smoke": Plan(2, 0.3, 2, 1, 1, 2, 1.5, 2, 1, 1.5, 1, 1, 3, 2, 1, 1, report="typical"),
+    "smoke": Plan(
+        2, 0.3, 2, 1, 1, 2, 1.5, 2, 1, 1.5, 1, 1, 3, 2, 1, 1, report="typical", click_users=1, click_window=6
+    ),
     # Figures 1 and 8 alone, in short windows: a quick look while working on the wizard.
     "quick": Plan(0, 1, 16, 3, 4, 8, 0, 8, 2, 8, 0, 0, 0, 0, 0, 0, wizard_only=True),
 }
@@ -84,7 +88,10 @@ TARGETS = {
     "worker_growth_mib": "none (< 1)",
     "rules_ms": "<= 50",
     "mixed_p99_ms": "< 100",
+    "first_click_share": ">= 95 %",
 }
+# A person who sees nothing happen for longer than this after a click tends to click again.
+FIRST_CLICK_SECONDS = 1.0
 
 
 def scenario(env: dict[str, str], *args: str) -> object:
@@ -148,6 +155,23 @@ def complete_check_phase(app: Server, person: dict, plan: Plan) -> dict:
         "users": plan.check_users,
         "checks": load.summary(rec.samples.get("check", []), plan.check_window),
         "requests": load.summary(rec.samples.get("request", []), plan.check_window),
+        "errors": sum(rec.errors.values()),
+        "error_examples": rec.examples,
+    }
+
+
+def first_click_phase(app: Server, person: dict, plan: Plan) -> dict:
+    """9. People who download their report as soon as the check is submitted: is the click answered at once?"""
+    window = load.Window(plan.warmup, plan.click_window)
+    rec = load.measure(window, [lambda r: load.first_clicks(app.port, person, r)] * plan.click_users)
+    clicks = rec.samples.get("first click", [])
+    fast = sum(1 for seconds in clicks if seconds < FIRST_CLICK_SECONDS)
+    return {
+        "users": plan.click_users,
+        "clicks": load.summary(clicks, plan.click_window),
+        "answered_within_1s": fast,
+        "share_within_1s": fast / len(clicks) if clicks else float("nan"),
+        "until_pdf": load.summary(rec.samples.get("until the PDF", [])),
         "errors": sum(rec.errors.values()),
         "error_examples": rec.examples,
     }
@@ -392,6 +416,8 @@ def bench(plan: Plan, database_url: str | None, log=print) -> dict:
         if not plan.wizard_only:
             log("2. complete checks")
             results["complete_check"] = complete_check_phase(app, typical, plan)
+            log("9. first PDF clicks right after submitting")
+            results["first_click"] = first_click_phase(app, typical, plan)
         log("8. wizard while reports render")
         results["mixed"] = mixed_phase(app, typical, mixed_tokens, plan)
         if not plan.wizard_only:
@@ -441,6 +467,7 @@ def verdicts(r: dict) -> dict[str, dict]:
         "worker_growth_mib": ("memory", lambda: r["memory"]["growth_mib"], lambda v: v < 1),
         "rules_ms": ("rules", lambda: r["rules"]["median_ms"], lambda v: v <= 50),
         "mixed_p99_ms": ("mixed", lambda: r["mixed"]["with_reports"]["p99_ms"], lambda v: v < 100),
+        "first_click_share": ("first_click", lambda: r["first_click"]["share_within_1s"], lambda v: v >= 0.95),
     }
     verdict = {}
     for name, (section, value, check) in figures.items():
@@ -486,6 +513,21 @@ def table(r: dict) -> str:
         ),
         ("  reports rendered meanwhile, p50 s", f"{x['renders']['count']}, {x['renders']['p50_ms'] / 1000:.1f}", ""),
     ]
+    if "first_click" in r:  # not in the quick plan
+        k = r["first_click"]
+        rows += [
+            (
+                f"9 first PDF click after submitting, {k['users']} users: answered < 1 s",
+                f"{k['share_within_1s']:.0%} ({k['answered_within_1s']} of {k['clicks']['count']})",
+                mark("first_click_share"),
+            ),
+            ("  first click p50 / p95 / p99 ms", _pcts(k["clicks"]), ""),
+            (
+                "  from the click to the PDF p50 / max s",
+                f"{k['until_pdf']['p50_ms'] / 1000:.1f} / {k['until_pdf']['max_ms'] / 1000:.1f}",
+                "",
+            ),
+        ]
     width = max(len(row[0]) for row in rows)
     lines = [f"{name:<{width}}  {value:>14}  {verdict}".rstrip() for name, value, verdict in rows]
     mach = r["machine"]

@@ -31,6 +31,7 @@ FIGURES = [
     "worker_growth_mib",
     "rules_ms",
     "mixed_p99_ms",
+    "first_click_share",
 ]
 
 
@@ -63,6 +64,13 @@ def test_reports_are_rendered_cached_and_compared_with_plain_weasyprint(smoke):
     assert len(pdf["warm_s"]) == results["plan"]["pdf_warm"]
     assert results["cached"]["downloads"]["count"] == results["plan"]["cached"]
     assert results["mixed"]["errors"] == 0, results["mixed"]["error_examples"]
+
+
+def test_people_who_click_pdf_right_after_submitting_get_their_report(smoke):
+    clicks = smoke[0]["first_click"]
+    assert clicks["errors"] == 0, clicks["error_examples"]
+    assert clicks["clicks"]["count"] >= 1
+    assert 0 <= clicks["answered_within_1s"] <= clicks["clicks"]["count"]
 
 
 def test_memory_of_one_worker_is_read_after_its_renders(smoke):

@@ -13,6 +13,7 @@ from PIL import Image
 
 from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.chambers.models import Chamber, CheckStatistic
+from tests.downloads import download
 from tests.wizard import WizardRun
 from tests.workspace import MODEL_BUSINESS, add_client, answers_of, neglected_answers
 
@@ -102,7 +103,7 @@ def test_a_member_takes_the_check_on_the_chambers_site(client, musterstadt):
     assert "avv-whatsapp" in statistic.gaps
     assert not hasattr(statistic, "assessment") and "Tischlerei" not in str(statistic.__dict__)
 
-    reader = pypdf.PdfReader(io.BytesIO(client.get(f"{PREFIX}/result/{run.token}/report.pdf").content))
+    reader = pypdf.PdfReader(io.BytesIO(download(client, f"{PREFIX}/result/{run.token}/report.pdf").content))
     assert "Handwerkskammer Musterstadt" in reader.pages[0].extract_text()
     assert len(reader.pages[0].images) >= 1
 

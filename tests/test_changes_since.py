@@ -23,6 +23,7 @@ from compliance_wizard.engine.conditions import as_option_id
 from compliance_wizard.reminders import notices
 from compliance_wizard.reminders.models import ChangeNotice, ChangeNoticeSent
 from tests.cases import CASES
+from tests.downloads import download
 from tests.wizard import WizardRun
 from tests.workspace import add_client, finished_check
 
@@ -101,7 +102,7 @@ class TestTheResultPage:
         import pypdf
 
         check = judged_under_1_0_0(finished(whatsapp), {"third-country-transfer"})
-        response = client.get(f"/result/{check.token}/report.pdf?lang=en")
+        response = download(client, f"/result/{check.token}/report.pdf?lang=en")
         text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(response.content)).pages)
         assert "Since your check on" in " ".join(text.split()) and "T-553/23" in text
 

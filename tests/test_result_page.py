@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from compliance_wizard.assessments import reports
 from compliance_wizard.assessments.models import Assessment, ReportFile
+from tests.downloads import download
 from tests.test_wizard_flow import KRAUSE, PAINTER
 from tests.wizard import WizardRun
 
@@ -128,7 +129,7 @@ def test_the_result_page_switches_language(painter):
 
 
 def test_the_pdf_download_holds_the_report(painter):
-    response = painter.client.get(f"/result/{painter.token}/report.pdf?lang=de")
+    response = download(painter.client, f"/result/{painter.token}/report.pdf?lang=de")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith('attachment; filename="')
@@ -146,10 +147,10 @@ def test_a_second_download_is_served_without_rendering_again(painter, monkeypatc
     calls = []
     real = reports.render_pdf
     monkeypatch.setattr(reports, "render_pdf", lambda *a, **k: calls.append(1) or real(*a, **k))
-    first = painter.client.get(f"/result/{painter.token}/report.pdf?lang=de").content
-    second = painter.client.get(f"/result/{painter.token}/report.pdf?lang=de").content
+    first = download(painter.client, f"/result/{painter.token}/report.pdf?lang=de").content
+    second = download(painter.client, f"/result/{painter.token}/report.pdf?lang=de").content
     assert first == second and len(calls) == 1
-    painter.client.get(f"/result/{painter.token}/report.pdf?lang=en")
+    download(painter.client, f"/result/{painter.token}/report.pdf?lang=en")
     assert len(calls) == 2  # another language is another report
     assert ReportFile.objects.filter(assessment=painter.assessment).count() == 2
 
@@ -162,7 +163,7 @@ def test_a_draft_has_no_result_yet(client):
 
 
 def test_deleting_removes_the_check_and_its_reports_at_once(painter):
-    painter.client.get(f"/result/{painter.token}/report.pdf")
+    download(painter.client, f"/result/{painter.token}/report.pdf")
     confirm = painter.client.get(f"/result/{painter.token}/delete/", HTTP_ACCEPT_LANGUAGE="de")
     assert "endgültig gelöscht" in confirm.content.decode()
     assert Assessment.objects.count() == 1  # asking is not deleting
@@ -190,7 +191,7 @@ def test_hostile_business_name_is_text_in_page_and_pdf(client):
     assert "<script>alert(1)</script>" not in body and "<link rel=attachment" not in body
     assert "&lt;link rel=attachment href=file:///etc/passwd&gt;" in body
 
-    pdf = client.get(f"/result/{run.token}/report.pdf").content
+    pdf = download(client, f"/result/{run.token}/report.pdf").content
     assert pdf.startswith(b"%PDF")
     assert b"/EmbeddedFile" not in pdf and b"root:x:0:0" not in pdf
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
@@ -233,5 +234,5 @@ def test_a_result_stored_under_checklist_1_0_0_still_reads_as_it_was_scored(pain
     for finding_id in re.findall(r'href="#finding-([a-z0-9_-]+)"', plan):
         finding = stored[finding_id]
         assert (finding["remediation"][0] if finding["status"] == "gap" else finding["clarify"]) in plan
-    pdf = painter.client.get(f"/result/{painter.token}/report.pdf")
+    pdf = download(painter.client, f"/result/{painter.token}/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -15,6 +15,7 @@ from django.test import Client
 from compliance_wizard.chambers.models import Chamber
 from compliance_wizard.workspace.models import Consultant
 from tests.appserver import ROOT, production_env
+from tests.downloads import download
 from tests.test_wizard_flow import KRAUSE
 from tests.wizard import WizardRun
 
@@ -142,8 +143,12 @@ def result(client):
     return secure_get(client, f"/result/{finished(client).token}/")
 
 
-def pdf(client):
+def pdf_waiting(client):
     return secure_get(client, f"/result/{finished(client).token}/report.pdf")
+
+
+def pdf(client):
+    return download(client, f"/result/{finished(client).token}/report.pdf", secure=True)
 
 
 def not_found(client):
@@ -201,6 +206,7 @@ URL_KINDS = {
     "redirect to the address with a slash": (slash_redirect, 301),
     "redirect to https": (https_redirect, 301),
     "result": (result, 200),
+    "pdf being made": (pdf_waiting, 202),
     "pdf": (pdf, 200),
     "404": (not_found, 404),
     "404 for an unknown draft": (unknown_draft, 404),
@@ -222,6 +228,7 @@ NEVER_STORED = [
     "redirect after starting",
     "redirect to the current step",
     "result",
+    "pdf being made",
     "pdf",
     "admin login",
     "accounts login",

@@ -6,6 +6,7 @@ own memory and its own in-process cache; the proxy is played by the test, which 
 other server than the one before.
 """
 
+import html
 import io
 import itertools
 import re
@@ -90,7 +91,11 @@ def test_one_check_walked_across_two_servers_gets_the_right_report(servers):
     assert "Gut aufgestellt" in result.text and BUSINESS in result.text
     assert "no-store" in result.headers["Cache-Control"]
 
-    report = get(f"/result/{token}/report.pdf")
+    # The first click is answered at once with a page that reloads; the reload, on the other server, renders.
+    waiting = get(f"/result/{token}/report.pdf")
+    assert waiting.status == 202
+    refresh = re.search(r'<meta http-equiv="refresh" content="\d+;url=([^"]+)">', waiting.text)
+    report = get(html.unescape(refresh.group(1)))
     assert report.status == 200
     assert report.headers["Content-Type"] == "application/pdf"
     assert "no-store" in report.headers["Cache-Control"]

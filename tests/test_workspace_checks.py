@@ -12,6 +12,7 @@ from django.test import Client as Browser
 
 from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.workspace.models import FindingNote
+from tests.downloads import download
 from tests.wizard import WizardRun
 from tests.workspace import MODEL_BUSINESS, add_client, answers_of, finished_check, neglected_answers
 
@@ -94,7 +95,7 @@ def test_a_repeat_starts_with_the_earlier_answers_and_shows_the_progress(logged_
         or f"{first.score} → {repeat.score} ({change}" in progress
     )
 
-    text = pdf_text(logged_in.get(f"/workspace/checks/{repeat.pk}/report.pdf").content)
+    text = pdf_text(download(logged_in, f"/workspace/checks/{repeat.pk}/report.pdf").content)
     assert "Fortschritt" in text
     assert str(repeat.score) in text and str(first.score) in text
 
@@ -114,7 +115,7 @@ def test_a_comment_due_date_and_owner_go_into_the_action_plan(logged_in, krause)
     assert "Besprochen am 12. Mai, &lt;b&gt;AVV&lt;/b&gt;" in page
     assert 'value="2026-06-30"' in page
 
-    text = pdf_text(logged_in.get(f"/workspace/checks/{check.pk}/report.pdf").content)
+    text = pdf_text(download(logged_in, f"/workspace/checks/{check.pk}/report.pdf").content)
     assert "Besprochen am 12. Mai, <b>AVV</b> wird abgeschlossen" in " ".join(text.split())
     assert "Jens Krause" in text
     assert "30.06.2026" in text
@@ -183,7 +184,7 @@ def test_the_branding_goes_on_the_cover_and_into_every_footer(logged_in, dana, k
     assert preview["Content-Type"] == "image/png" and preview.content.startswith(b"\x89PNG")
 
     check = finished_check(krause, neglected_answers())
-    reader = pypdf.PdfReader(io.BytesIO(logged_in.get(f"/workspace/checks/{check.pk}/report.pdf").content))
+    reader = pypdf.PdfReader(io.BytesIO(download(logged_in, f"/workspace/checks/{check.pk}/report.pdf").content))
     cover = reader.pages[0].extract_text()
     assert "Datenschutz Schulz" in cover and "12345 Musterstadt" in cover and "hier Ihr Bericht" in cover
     assert len(reader.pages[0].images) >= 1

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from compliance_wizard.assessments.models import Assessment, ReportFile
 from compliance_wizard.workspace.models import Client, FindingNote
+from tests.downloads import download
 from tests.workspace import add_client, finished_check, neglected_answers
 
 
@@ -117,7 +118,7 @@ def test_deleting_a_client_deletes_everything_that_belongs_to_it(logged_in, dana
     client = add_client(dana)
     check = finished_check(client, neglected_answers())
     FindingNote.objects.create(assessment=check, requirement_id="avv-whatsapp", comment="x")
-    assert logged_in.get(f"/workspace/checks/{check.pk}/report.pdf").status_code == 200
+    assert download(logged_in, f"/workspace/checks/{check.pk}/report.pdf").status_code == 200
     assert ReportFile.objects.exists()
     confirm = logged_in.get(f"/workspace/clients/{client.pk}/delete/").content.decode()
     assert "1 Prüfung" in confirm or "1 check" in confirm

@@ -48,7 +48,7 @@ ROUTES = [
     ("repeat", "post", "/workspace/checks/{finished}/repeat/", {}, 302),
     ("check delete form", "get", "/workspace/checks/{finished}/delete/", None, 200),
     ("note", "post", "/workspace/checks/{finished}/notes/avv-whatsapp/", {"note-avv-whatsapp-comment": "x"}, 302),
-    ("report", "get", "/workspace/checks/{finished}/report.pdf", None, 200),
+    ("report", "get", "/workspace/checks/{finished}/report.pdf", None, 202),  # "being made", then the PDF
     ("export", "get", "/workspace/checks/{finished}/export/?format=yaml", None, 200),
     ("check delete", "post", "/workspace/checks/{draft}/delete/", {}, 302),
     ("client delete", "post", "/workspace/clients/{client}/delete/", {}, 302),

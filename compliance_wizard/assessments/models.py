@@ -52,6 +52,9 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set while one request renders the report (reports.report_pdf_once): every other click waits for that one
+    # render instead of starting its own. A marker older than a render may take is a render whose worker died.
+    report_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The owner: a consultant's client, or a chamber whose member took the check anonymously, or
     # neither (an anonymous visitor). In every case the token is the member's only key.
     client = models.ForeignKey(

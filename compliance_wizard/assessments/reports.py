@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 # Rendered in a child process at a lower priority, a few at a time, so that wizard requests keep flowing.
-from compliance_wizard.report.isolated import render_pdf
+from compliance_wizard.report.isolated import DEFAULT_WAIT, render_pdf
+from compliance_wizard.report.limits import render_timeout
 
 from . import hooks
 from .models import Assessment, ReportFile
@@ -69,3 +73,44 @@ def report_pdf(assessment: Assessment, lang: str, extras: dict[str, Any]) -> tup
     except IntegrityError:
         pass  # a parallel download rendered it first; both PDFs are identical
     return filename, mimetype, content
+
+
+def render_claim_seconds() -> float:
+    """How long a started render keeps others from starting one: longer than waiting for a slot and rendering
+    may take, so that a marker older than this belongs to a render whose worker was killed."""
+    return float(getattr(settings, "REPORT_RENDER_WAIT", DEFAULT_WAIT)) + render_timeout() + 10
+
+
+def report_pdf_once(
+    assessment: Assessment, lang: str, extras: dict[str, Any], *, may_render: bool
+) -> tuple[str, str, bytes] | None:
+    """The report if it is made; else, if may_render and nobody is rendering it yet, render it here; else None.
+
+    Exactly one request renders: the one whose UPDATE set the marker. All the others get None (a waiting page)
+    until the report is stored, so that clicking again, reloading or a second tab never starts a second render.
+    """
+    cached = cached_report_pdf(assessment, lang, extras)
+    if cached is not None or not may_render:
+        return cached
+    started = _claim(assessment)
+    if started is None:
+        return None
+    try:
+        return report_pdf(assessment, lang, extras)
+    finally:
+        # Also after a failure: the user sees why, and may try again without waiting for the marker to expire.
+        Assessment.objects.filter(pk=assessment.pk, report_started_at=started).update(report_started_at=None)
+
+
+def render_in_progress(assessment: Assessment) -> bool:
+    """True while a request renders this assessment's report (a render over its time no longer counts)."""
+    expired = timezone.now() - datetime.timedelta(seconds=render_claim_seconds())
+    return Assessment.objects.filter(pk=assessment.pk, report_started_at__gte=expired).exists()
+
+
+def _claim(assessment: Assessment) -> datetime.datetime | None:
+    now = timezone.now()
+    expired = now - datetime.timedelta(seconds=render_claim_seconds())
+    free = Q(report_started_at__isnull=True) | Q(report_started_at__lt=expired)
+    claimed = Assessment.objects.filter(free, pk=assessment.pk).update(report_started_at=now)
+    return now if claimed else None

@@ -12,14 +12,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from compliance_wizard.catalog import registry
-from compliance_wizard.report.limits import ReportUnavailable
 from compliance_wizard.report.sections import finding_rows, page_sections
-from compliance_wizard.report.unavailable import unavailable_response
 
 from .documents import asked_details, assessment_docx, known_details
+from .downloads import report_download
 from .forms import DetailsForm
 from .models import Assessment
-from .reports import report_extras, report_pdf
+from .reports import report_extras
 from .services import assessment_changes, assessment_delete, assessment_details_save, assessment_recheck
 
 
@@ -105,14 +104,9 @@ def recheck(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 def report(request: HttpRequest, token: str) -> HttpResponse:
     assessment = _finished(request, token)
-    try:
-        lang = _language(request, assessment)
-        filename, mimetype, content = report_pdf(assessment, lang, report_extras(assessment, lang))
-    except ReportUnavailable as error:
-        return unavailable_response(request, error, reverse("assessments:result", kwargs={"token": token}), "result")
-    response = HttpResponse(content, content_type=mimetype)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    lang = _language(request, assessment)
+    back_url = reverse("assessments:result", kwargs={"token": token})
+    return report_download(request, assessment, lang, report_extras(assessment, lang), back_url, "result")
 
 
 @never_cache

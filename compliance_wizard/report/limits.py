@@ -30,6 +30,13 @@ class ReportTimedOut(ReportUnavailable):
         return f"rendering the report took longer than {self.seconds:g} s (REPORT_RENDER_TIMEOUT) and was stopped"
 
 
+class ReportWaitedTooLong(ReportTimedOut):
+    """Another request has been rendering the report for longer than a render may take: the user stops waiting."""
+
+    def __str__(self) -> str:
+        return f"waited {self.seconds:g} s for a report another request was rendering"
+
+
 class ReportTooLong(ReportUnavailable):
     def __init__(self, pages: int, limit: int) -> None:
         super().__init__(pages, limit)

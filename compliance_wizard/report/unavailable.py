@@ -6,6 +6,7 @@ import logging
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 from .limits import ReportTimedOut, ReportTooLong, ReportUnavailable
 
@@ -13,6 +14,7 @@ logger = logging.getLogger(__name__)
 
 # Beside 404.html and 503.html, not in templates/report/: a web page, translated in the main catalogue.
 TEMPLATE = "report_unavailable.html"
+IN_PROGRESS_TEMPLATE = "report_in_progress.html"
 # A timeout mostly means the machine is busy: a minute later the same report usually renders.
 RETRY_AFTER_SECONDS = 60
 # The stored content makes the report too long: asking again gives the same answer until it is shortened.
@@ -41,4 +43,13 @@ def zip_in_progress_response(request: HttpRequest, ready: int, total: int, back_
     context = {"zip_ready": ready, "zip_total": total, "back_url": back_url, "back_to": "clients"}
     response = render(request, TEMPLATE, context, status=503)
     response["Retry-After"] = "5"
+    return response
+
+
+def in_progress_response(request: HttpRequest, next_url: str, back_url: str, back_to: str) -> HttpResponse:
+    """202: the report is being made. The page moves on to next_url at once (a meta refresh of 0 s: no script,
+    no timed page change); the browser keeps showing it until that request answers with the PDF."""
+    context = {"next_url": next_url, "back_url": back_url, "back_to": back_to}
+    response = render(request, IN_PROGRESS_TEMPLATE, context, status=202)
+    add_never_cache_headers(response)  # a stored copy would keep a browser waiting for a report made long ago
     return response

@@ -55,6 +55,10 @@ def test_every_wizard_step_its_error_states_and_the_result(visits):
     for summary in page.locator("details summary").all():
         summary.click()  # the text templates and the list of what does not apply
     audit.check("result page, everything opened", page)
+    with page.expect_download():
+        submit(page, lambda: page.get_by_role("link", name="Bericht herunterladen (PDF)").first.click())
+        audit.check("page saying the report is being made", page)  # it stays when the download begins
+    submit(page, lambda: page.get_by_role("link", name="Zurück zum Ergebnis").click())
     submit(page, lambda: page.get_by_role("link", name="Diesen Check jetzt löschen").click())
     audit.check("delete page", page)
 

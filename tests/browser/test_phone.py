@@ -62,13 +62,16 @@ def test_on_a_phone_nothing_overflows_and_every_control_can_be_tapped(visits):
     with page.expect_download() as download:
         jana.press(page.get_by_role("link", name="Bericht herunterladen (PDF)").first)
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+    # The page saying the report is being made stays on screen when the download has begun.
+    layout.check("page saying the report is being made")
+    submit(page, lambda: jana.press(page.get_by_role("link", name="Zurück zum Ergebnis")))
 
     submit(page, lambda: jana.press(page.get_by_role("link", name="Diesen Check jetzt löschen")))
     layout.check("delete page")
     submit(page, lambda: jana.press(page.get_by_role("button", name="Jetzt löschen")))
     layout.check("home page after deleting")
 
-    assert len(layout.pages) == 14
+    assert len(layout.pages) == 15
     assert not layout.problems, layout.report()
 
 

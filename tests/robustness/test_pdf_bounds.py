@@ -21,6 +21,7 @@ from compliance_wizard.assessments.models import ReportFile
 from compliance_wizard.catalog import registry
 from compliance_wizard.report import isolated
 from compliance_wizard.report.isolated import render_slot
+from tests.downloads import download
 from tests.wizard import WizardRun
 from tests.workspace import MODEL_BUSINESS, add_client, answers_of, finished_check
 
@@ -65,7 +66,7 @@ def test_a_rendering_over_time_is_stopped_and_the_user_told(client, settings, db
     others = children()
     settings.REPORT_RENDER_TIMEOUT = 0.05  # a real report takes more than a second
 
-    response = client.get(f"/result/{run.token}/report.pdf", HTTP_ACCEPT_LANGUAGE="de")
+    response = download(client, f"/result/{run.token}/report.pdf", HTTP_ACCEPT_LANGUAGE="de")
     assert response.status_code == 503
     assert response["Retry-After"] == "60"
     page = response.content.decode()
@@ -78,7 +79,7 @@ def test_a_rendering_over_time_is_stopped_and_the_user_told(client, settings, db
         assert got_one
 
     settings.REPORT_RENDER_TIMEOUT = 35
-    response = client.get(f"/result/{run.token}/report.pdf")
+    response = download(client, f"/result/{run.token}/report.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
 
@@ -88,7 +89,7 @@ def test_a_report_over_the_page_limit_is_not_made(client, settings, dana, open_s
     settings.REPORT_MAX_PAGES = 1
     others = children()
 
-    response = client.get(f"/workspace/checks/{assessment.pk}/report.pdf", HTTP_ACCEPT_LANGUAGE="en")
+    response = download(client, f"/workspace/checks/{assessment.pk}/report.pdf", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 422
     page = response.content.decode()
     assert "The report could not be created" in page
@@ -103,7 +104,7 @@ def test_a_report_over_the_page_limit_is_not_made(client, settings, dana, open_s
     assert children() == others and not ReportFile.objects.exists()
 
     settings.REPORT_MAX_PAGES = 150
-    response = client.get(f"/workspace/checks/{assessment.pk}/report.pdf")
+    response = download(client, f"/workspace/checks/{assessment.pk}/report.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
 

@@ -45,6 +45,7 @@ from compliance_wizard.report.pdf import TEMPLATE, _fetcher, report_context
 from compliance_wizard.report.sections import OPEN, finding_kind
 from compliance_wizard.workspace.models import Client, Consultant, FindingNote
 from tests.cases import CASES
+from tests.downloads import download
 from tests.test_report_pdf import squash
 from tests.wizard import WizardRun
 from tests.workspace import MODEL_BUSINESS, add_client, answers_of, finished_check
@@ -299,7 +300,7 @@ def test_an_anonymous_check_prints_its_hostile_name_and_website_as_typed(client,
     findings = [f for f in assessment.result_for(lang)["findings"] if f["id"] != "special-categories"]
     assert all(f["status"] in ("gap", "to_clarify", "note") for f in findings)
 
-    response = client.get(f"/result/{run.token}/report.pdf?lang={lang}")
+    response = download(client, f"/result/{run.token}/report.pdf?lang={lang}")
     assert response.status_code == 200
     report = Report(response.content)
     assert report.shows_as_typed(name) and report.shows_as_typed(website)
@@ -316,7 +317,7 @@ def test_a_consultants_report_prints_every_hostile_field_as_typed(client, server
     dana.refresh_from_db()
     client.force_login(dana.user)
 
-    response = client.get(f"/workspace/checks/{assessment.pk}/report.pdf?lang={lang}")
+    response = download(client, f"/workspace/checks/{assessment.pk}/report.pdf?lang={lang}")
     assert response.status_code == 200
     report = Report(response.content)
     for value in (dana.display_name, dana.address, dana.intro, assessment.business_name, assessment.website):
@@ -349,7 +350,7 @@ def test_a_chamber_members_report_prints_the_hostile_chamber_as_typed(client, se
     run.start(name, hostile_url(server, 300))
     run.answer_all(EVERY_GAP_OPEN)
 
-    response = client.get(f"{PREFIX}/result/{run.token}/report.pdf?lang={lang}")
+    response = download(client, f"{PREFIX}/result/{run.token}/report.pdf?lang={lang}")
     assert response.status_code == 200
     report = Report(response.content)
     for value in (chamber.name, chamber.address, name):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from compliance_wizard.assessments.downloads import report_download
 from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.assessments.reports import cached_report_pdf, report_pdf
 from compliance_wizard.catalog import registry
@@ -53,10 +54,8 @@ def assessment_report(request: HttpRequest, pk: int) -> HttpResponse:
     lang = request.GET.get("lang", assessment.language)
     if lang not in (assessment.result or {}):
         lang = assessment.language
-    try:
-        return _download(*report_pdf(assessment, lang, report_extras(assessment, lang)))
-    except ReportUnavailable as error:
-        return unavailable_response(request, error, reverse("workspace:assessment", kwargs={"pk": pk}), "result")
+    back_url = reverse("workspace:assessment", kwargs={"pk": pk})
+    return report_download(request, assessment, lang, report_extras(assessment, lang), back_url, "result")
 
 
 @consultant_required
