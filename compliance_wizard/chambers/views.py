@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
@@ -25,6 +26,7 @@ from compliance_wizard.engine.changelog import is_before, latest_change_version
 from compliance_wizard.engine.model import Checklist
 from compliance_wizard.engine.texts import BAND_LABELS, STATUS_LABELS
 
+from . import public
 from . import statistics as stats
 from .access import chamber_staff_required, staff_chambers
 from .forms import ChamberSettingsForm, StatisticsFilterForm
@@ -85,8 +87,36 @@ def logo(request: HttpRequest, chamber: Chamber) -> HttpResponse:
     return response
 
 
+@chamber_staff_required
+def brand_css(request: HttpRequest, chamber: Chamber) -> HttpResponse:
+    """The member site's colour for the staff pages, which are outside the member site's prefix and host."""
+    return public.brand_stylesheet(chamber)
+
+
 def _layout(request: HttpRequest, chamber: Chamber) -> dict[str, Any]:
-    return {"chamber": chamber, "several_chambers": staff_chambers(request.user).count() > 1}
+    # Whatever chamber's host the staff page was opened under, it shows the chamber it is about.
+    links = public.BrandLinks(
+        css=reverse("chambers:brand_css", args=[chamber.slug]),
+        logo=reverse("chambers:logo", args=[chamber.slug]),
+        home=reverse("chambers:dashboard", args=[chamber.slug]),
+    )
+    return {
+        "chamber": chamber,
+        "chamber_links": links,
+        "member_site": member_site(request, chamber),
+        "several_chambers": staff_chambers(request.user).count() > 1,
+    }
+
+
+def member_site(request: HttpRequest, chamber: Chamber) -> str:
+    """The members' home page as seen from this staff page, for a preview."""
+    current = getattr(request, "chamber", None)
+    if current is not None and current.pk == chamber.pk:
+        return reverse("start")  # opened under the chamber's own prefix or host
+    if current is None:
+        return f"{get_script_prefix()}hwk/{chamber.slug}/"  # answers even when the chamber has a host name
+    # Under another chamber's host, paths lead to that chamber: only the own host name can help.
+    return f"https://{chamber.host}/" if chamber.host else f"/hwk/{chamber.slug}/"
 
 
 # -- the selected figures ----------------------------------------------------------------------------
