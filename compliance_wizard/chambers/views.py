@@ -34,6 +34,7 @@ from . import statistics as stats
 from .access import chamber_staff_required, staff_chambers
 from .forms import ChamberSettingsForm, StatisticsFilterForm
 from .models import Chamber, CheckStatistic
+from .report_charts import report_charts
 
 # -- pages -------------------------------------------------------------------------------------------
 
@@ -53,7 +54,15 @@ def home(request: HttpRequest) -> HttpResponse:
 @chamber_staff_required
 def dashboard(request: HttpRequest, chamber: Chamber) -> HttpResponse:
     form, report = _selected_report(request, chamber)
-    context = {**_layout(request, chamber), "form": form, "report": report, "K": stats.K}
+    context = {
+        **_layout(request, chamber),
+        "form": form,
+        "report": report,
+        "charts": report_charts(report) if report else None,
+        "K": stats.K,
+        "running_month": stats.first_of_month(timezone.localdate()),
+        "next_month": next_month(timezone.localdate()),
+    }
     return render(request, "chambers/dashboard.html", context, status=200 if report else 400)
 
 
@@ -135,6 +144,7 @@ class Line:
     percent: str = ""  # "29 %", only when shown
     share: str = ""  # "28,6" for the CSV, in the language's number format
     key: str = ""  # the CSV's stable name for the row (month "2025-01", requirement id)
+    kind: str = stats.SHOWN  # why the count is missing, if it is
 
 
 @dataclass(frozen=True)
@@ -247,9 +257,10 @@ def _line(label: str, cell: stats.Cell, key: str, total: int | None) -> Line:
     else:
         text = str(cell.count)
     if not cell.shown or cell.count is None or not total:
-        return Line(label, text, None, key=key)
+        return Line(label, text, None, key=key, kind=cell.kind)
     percent = _("%(percent)s%%") % {"percent": _percent(cell.count, total, 0)}
-    return Line(label, text, cell.count, percent, number_format(_percent(cell.count, total, 1), decimal_pos=1), key)
+    share = number_format(_percent(cell.count, total, 1), decimal_pos=1)
+    return Line(label, text, cell.count, percent, share, key)
 
 
 def _percent(count: int, total: int, places: int) -> Decimal:
@@ -317,10 +328,18 @@ def csv_cell(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
+def next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
 def state_message(state: str) -> str:
     """Why a selection shows no figures; the page and the CSV say the same."""
     if state == stats.EMPTY:
-        return _("No member has finished this check in this period yet.")
+        return _(
+            "No member has finished this check in this period yet. A month's checks are counted here once the "
+            "month is over; as soon as the period holds at least %(k)s checks, charts and tables show how many "
+            "members took the check each month, how they fared and which gaps were most frequent."
+        ) % {"k": stats.K}
     if state == stats.TOO_FEW:
         return _(
             "Fewer than %(k)s members have finished this check in this period. So that nobody can be "
