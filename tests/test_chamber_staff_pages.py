@@ -131,3 +131,46 @@ def test_the_members_site_keeps_its_own_brand_files(client, musterstadt):
     found = references(client.get("/hwk/musterstadt/").content.decode())
     assert "/hwk/musterstadt/brand/colour.css" in found and "/hwk/musterstadt/brand/logo.png" in found
     assert "/hwk/musterstadt/" in found  # the header's name leads to the members' home
+
+
+# -- the greeting on the members' home page -------------------------------------------------------------
+
+SETTINGS = {
+    "name": "Handwerkskammer Musterstadt",
+    "brand_color": "#7a1f1f",
+    "checklists": ["whatsapp-business"],
+}
+
+
+def test_the_staffs_greeting_comes_first_on_the_members_home_page(clara, client):
+    greeting = "Liebe Betriebe,\r\nprüfen Sie Ihren Umgang mit WhatsApp.\r\n\r\n\r\nIhre Kammer"
+    assert clara.post("/chambers/musterstadt/settings/", {**SETTINGS, "greeting": greeting}).status_code == 302
+    assert Chamber.objects.get(slug="musterstadt").greeting == (
+        "Liebe Betriebe,\nprüfen Sie Ihren Umgang mit WhatsApp.\n\nIhre Kammer"
+    )
+    html = client.get("/hwk/musterstadt/").content.decode()
+    main = html[html.index('<main id="main"') :]
+    assert main.index("Liebe Betriebe,<br>prüfen Sie") < main.index("<h1>")
+    assert "<p>Ihre Kammer</p>" in main  # a blank line starts a paragraph
+    assert "Liebe Betriebe" in clara.get("/chambers/musterstadt/settings/").content.decode()  # to edit it again
+
+
+def test_the_greeting_is_text_not_markup_and_cannot_turn_itself_around(clara, client):
+    greeting = '<script>alert(1)</script> <a href="https://evil.example">Preise</a> \u202etxt.exe'
+    clara.post("/chambers/musterstadt/settings/", {**SETTINGS, "greeting": greeting})
+    stored = Chamber.objects.get(slug="musterstadt").greeting
+    assert "\u202e" not in stored
+    html = client.get("/hwk/musterstadt/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+    assert 'href="https://evil.example"' not in html
+
+
+def test_a_greeting_longer_than_1000_characters_is_refused_with_a_message(clara):
+    response = clara.post("/chambers/musterstadt/settings/", {**SETTINGS, "greeting": "x" * 1001})
+    assert response.status_code == 400
+    assert 'id="id_greeting_error"' in response.content.decode()
+    assert Chamber.objects.get(slug="musterstadt").greeting == ""
+
+
+def test_without_a_greeting_the_home_page_starts_with_the_check(client, musterstadt):
+    assert "chamber-greeting" not in client.get("/hwk/musterstadt/").content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -83,6 +84,16 @@ class ChamberSettingsForm(forms.Form):
     address = forms.CharField(
         label=_("Address"), required=False, max_length=_column("address"), widget=forms.Textarea(attrs={"rows": 3})
     )
+    greeting = forms.CharField(
+        label=_("Greeting on your members' home page"),
+        required=False,
+        max_length=_column("greeting"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Shown first on the home page of your members' check, in your own words. Plain text; an empty "
+            "line starts a new paragraph. At most 1,000 characters."
+        ),
+    )
     imprint_url = HttpsURLField(label=_("Address of your Impressum (legal notice)"))
     privacy_url = HttpsURLField(label=_("Address of your privacy policy"))
     accessibility_url = HttpsURLField(label=_("Address of your accessibility statement"))
@@ -100,6 +111,7 @@ class ChamberSettingsForm(forms.Form):
         "contact_name",
         "contact_email",
         "address",
+        "greeting",
         "imprint_url",
         "privacy_url",
         "accessibility_url",
@@ -126,6 +138,12 @@ class ChamberSettingsForm(forms.Form):
         # Lines matter in an address; control characters other than the line break do not belong there.
         lines = (clean_name(line) for line in self.cleaned_data["address"].splitlines())
         return "\n".join(line for line in lines if line)
+
+    def clean_greeting(self) -> str:
+        # Paragraphs matter; control and bidi characters (which could turn the text around) do not.
+        paragraphs = re.split(r"\n\s*\n", self.cleaned_data["greeting"].replace("\r\n", "\n"))
+        cleaned = ("\n".join(filter(None, (clean_name(line) for line in p.splitlines()))) for p in paragraphs)
+        return "\n\n".join(p for p in cleaned if p)
 
     def clean_checklists(self) -> list[str]:
         # Stored as the model reads it: an empty list is "every checklist", now and later.

@@ -32,6 +32,7 @@ def musterstadt_checks(transactional_db):
         contact_email="datenschutz@hwk-musterstadt.de",
         imprint_url="https://www.hwk-musterstadt.de/impressum",
         privacy_url="https://www.hwk-musterstadt.de/datenschutz",
+        greeting="Liebe Betriebe,\nWhatsApp gehört für viele zum Alltag.\n\nIhre Handwerkskammer",
     )
     checklist = registry.get("whatsapp-business")
     draft = draft_start(checklist, "de", "Tischlerei Nord", chamber=chamber)
