@@ -103,6 +103,7 @@ ROUTES = [
     ("csv", "get", f"/chambers/hwk-musterstadt/statistics.csv?year={LAST_YEAR}", None, 200),
     ("settings form", "get", "/chambers/hwk-musterstadt/settings/", None, 200),
     ("settings logo", "get", "/chambers/hwk-musterstadt/settings/logo.png", None, 200),
+    ("brand colour", "get", "/chambers/hwk-musterstadt/brand/colour.css", None, 200),
     ("settings save", "post", "/chambers/hwk-musterstadt/settings/", SETTINGS, 302),
 ]
 

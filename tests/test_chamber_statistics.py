@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import random
 from collections import defaultdict
 from datetime import date
 
@@ -23,7 +24,7 @@ from compliance_wizard.catalog import registry
 from compliance_wizard.chambers import statistics as stats
 from compliance_wizard.chambers.models import Chamber, ChamberStaff, CheckStatistic
 from compliance_wizard.chambers.statistics import K, Row
-from compliance_wizard.chambers.views import build_report, csv_cell, csv_rows, csv_text
+from compliance_wizard.chambers.views import build_report, count_statistics, csv_cell, csv_rows, csv_text
 from tests.workspace import neglected_answers
 
 LAST_YEAR = date.today().year - 1
@@ -268,6 +269,48 @@ def test_a_deleted_check_stays_in_the_statistics(musterstadt):
     draft.save()
     assessment_submit(draft.token, checklist, neglected_answers()).delete()
     assert CheckStatistic.objects.filter(chamber=musterstadt).count() == 1
+
+
+def test_the_database_counts_exactly_what_the_rules_count_row_by_row(musterstadt):
+    """The dashboard counts with grouped queries; the rules are specified over rows. Both must agree."""
+    rng = random.Random(22)
+    requirement_ids = ["avv-whatsapp", "cloud-backup", "opt-out", "contacts-consent"]
+    rows = []
+    for _ in range(300):
+        gaps = rng.sample(requirement_ids, rng.randint(0, 3))
+        if gaps and rng.random() < 0.2:
+            gaps.append(gaps[0])  # a stored duplicate still counts once per check
+        rows.append(
+            Row(month(rng.randint(1, 12)), rng.choice(stats.BANDS), tuple(gaps), rng.choice(["1.0.0", "1.2.0"]))
+        )
+    CheckStatistic.objects.bulk_create(
+        CheckStatistic(
+            chamber=musterstadt,
+            checklist_id=WHATSAPP,
+            month=row.month,
+            band=row.band,
+            gaps=list(row.gaps),
+            checklist_version=row.version,
+        )
+        for row in rows
+    )
+    # Another chamber's and another checklist's rows stay out.
+    record(Chamber.objects.create(slug="nordstadt", name="Nordstadt"), month(3), 7)
+    record(musterstadt, month(3), 7, checklist_id="website")
+    months = YEAR[:9]
+    query = CheckStatistic.objects.filter(chamber=musterstadt, checklist_id=WHATSAPP, month__in=months)
+    is_earlier = "1.0.0".__eq__
+
+    counted = count_statistics(query, is_earlier)
+
+    expected = stats.count_rows(rows, months, is_earlier)
+    assert (counted.months, counted.bands, counted.gaps, counted.earlier) == (
+        expected.months,
+        expected.bands,
+        expected.gaps,
+        expected.earlier,
+    )
+    assert stats.protected(counted, months, requirement_ids) == stats.figures(rows, months, requirement_ids, is_earlier)
 
 
 def _read_csv(response) -> list[list[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -81,6 +82,16 @@ class ChamberSettingsForm(forms.Form):
         error_messages={"invalid": _("Please enter an e-mail address such as datenschutz@hwk-musterstadt.de.")},
     )
     address = FreeTextField(label=_("Address"), required=False, max_length=_column("address"))
+    greeting = FreeTextField(
+        label=_("Greeting on your members' home page"),
+        required=False,
+        max_length=_column("greeting"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Shown first on the home page of your members' check, in your own words. Plain text; an empty "
+            "line starts a new paragraph. At most 1,000 characters."
+        ),
+    )
     imprint_url = HttpsURLField(label=_("Address of your Impressum (legal notice)"))
     privacy_url = HttpsURLField(label=_("Address of your privacy policy"))
     accessibility_url = HttpsURLField(label=_("Address of your accessibility statement"))
@@ -98,6 +109,7 @@ class ChamberSettingsForm(forms.Form):
         "contact_name",
         "contact_email",
         "address",
+        "greeting",
         "imprint_url",
         "privacy_url",
         "accessibility_url",
@@ -124,6 +136,12 @@ class ChamberSettingsForm(forms.Form):
         # Lines matter in an address, empty ones do not.
         lines = (" ".join(line.split()) for line in self.cleaned_data["address"].splitlines())
         return "\n".join(line for line in lines if line)
+
+    def clean_greeting(self) -> str:
+        # Paragraphs matter; control and bidi characters (which could turn the text around) do not.
+        paragraphs = re.split(r"\n\s*\n", self.cleaned_data["greeting"].replace("\r\n", "\n"))
+        cleaned = ("\n".join(filter(None, (clean_name(line) for line in p.splitlines()))) for p in paragraphs)
+        return "\n\n".join(p for p in cleaned if p)
 
     def clean_checklists(self) -> list[str]:
         # Stored as the model reads it: an empty list is "every checklist", now and later.

@@ -25,6 +25,8 @@ class Chamber(models.Model):
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
     address = models.TextField(max_length=500, blank=True)
+    # The chamber's own words, first on its members' home page; plain text, paragraphs by blank lines.
+    greeting = models.TextField(max_length=1000, blank=True)
     imprint_url = models.URLField(blank=True)
     privacy_url = models.URLField(blank=True)
     accessibility_url = models.URLField(blank=True)

@@ -27,7 +27,7 @@ The rules, and why:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import reduce
@@ -112,6 +112,32 @@ def default_year(months_with_data: Iterable[date], today: date) -> int:
 # -- the figures ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Counts:
+    """The raw counts of one selection, before any protection: never displayed as they are."""
+
+    months: Mapping[date, int]  # checks finished in each month
+    bands: Mapping[str, int]
+    gaps: Mapping[str, int]  # checks in which each requirement was open (a check counts once per requirement)
+    earlier: int | None = None  # checks judged before the latest change; None: no such change
+
+    @property
+    def total(self) -> int:
+        return sum(self.months.values())
+
+
+def count_rows(rows: Iterable[Row], months: Sequence[date], is_earlier: Callable[[str], bool] | None = None) -> Counts:
+    """The counts of the rows that fall in `months` (the database counts them the same way, see views)."""
+    wanted = set(months)
+    selected = [row for row in rows if row.month in wanted]
+    return Counts(
+        months=Counter(row.month for row in selected),
+        bands=Counter(row.band for row in selected),
+        gaps=Counter(gap for row in selected for gap in set(row.gaps)),
+        earlier=None if is_earlier is None else sum(1 for row in selected if is_earlier(row.version)),
+    )
+
+
 def figures(
     rows: Iterable[Row],
     months: Sequence[date],
@@ -125,30 +151,33 @@ def figures(
     version judged before the latest change of the checklist; the checks under one are counted like a gap
     (on their own, protected when small and when close to the total).
     """
-    wanted = set(months)
-    selected = [row for row in rows if row.month in wanted]
-    total = len(selected)
+    return protected(count_rows(rows, months, is_earlier), months, requirement_ids)
+
+
+def protected(counts: Counts, months: Sequence[date], requirement_ids: Sequence[str] = ()) -> Figures:
+    """The displayable figures of `counts`, whose months must all be among `months`."""
+    total = counts.total
     if total == 0:
         return Figures(EMPTY)
     if total < K:
         return Figures(TOO_FEW)
 
-    per_month = Counter(row.month for row in selected)
-    month_cells, months_exposed = protect_partition([per_month[m] for m in months], total)
-    per_band = Counter(row.band for row in selected)
+    per_month = counts.months
+    month_cells, months_exposed = protect_partition([per_month.get(m, 0) for m in months], total)
+    per_band = counts.bands
     bands = list(BANDS) + sorted(set(per_band) - set(BANDS))
-    band_cells, bands_exposed = protect_partition([per_band[b] for b in bands], total)
+    band_cells, bands_exposed = protect_partition([per_band.get(b, 0) for b in bands], total)
     if months_exposed or bands_exposed:
         return Figures(WITHHELD)
 
-    per_gap = Counter(gap for row in selected for gap in set(row.gaps))
+    per_gap = counts.gaps
     ids = list(dict.fromkeys([*requirement_ids, *sorted(per_gap)]))
     position = {gap: i for i, gap in enumerate(ids)}
     gap_cells = sorted(
-        ((gap, gap_cell(per_gap[gap], total)) for gap in ids),
+        ((gap, gap_cell(per_gap.get(gap, 0), total)) for gap in ids),
         key=lambda item: (-display_rank(item[1], total), position[item[0]]),
     )
-    earlier = None if is_earlier is None else gap_cell(sum(1 for row in selected if is_earlier(row.version)), total)
+    earlier = None if counts.earlier is None else gap_cell(counts.earlier, total)
     return Figures(
         READY,
         total=total,

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<slug:slug>/statistics.csv", views.statistics_csv, name="statistics_csv"),
     path("<slug:slug>/settings/", views.settings, name="settings"),
     path("<slug:slug>/settings/logo.png", views.logo, name="logo"),
+    path("<slug:slug>/brand/colour.css", views.brand_css, name="brand_css"),
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -12,8 +14,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import get_language
@@ -25,10 +29,12 @@ from compliance_wizard.engine.changelog import is_before, latest_change_version
 from compliance_wizard.engine.model import Checklist
 from compliance_wizard.engine.texts import BAND_LABELS, STATUS_LABELS
 
+from . import public
 from . import statistics as stats
 from .access import chamber_staff_required, staff_chambers
 from .forms import ChamberSettingsForm, StatisticsFilterForm
 from .models import Chamber, CheckStatistic
+from .report_charts import report_charts
 
 # -- pages -------------------------------------------------------------------------------------------
 
@@ -48,7 +54,15 @@ def home(request: HttpRequest) -> HttpResponse:
 @chamber_staff_required
 def dashboard(request: HttpRequest, chamber: Chamber) -> HttpResponse:
     form, report = _selected_report(request, chamber)
-    context = {**_layout(request, chamber), "form": form, "report": report, "K": stats.K}
+    context = {
+        **_layout(request, chamber),
+        "form": form,
+        "report": report,
+        "charts": report_charts(report) if report else None,
+        "K": stats.K,
+        "running_month": stats.first_of_month(timezone.localdate()),
+        "next_month": next_month(timezone.localdate()),
+    }
     return render(request, "chambers/dashboard.html", context, status=200 if report else 400)
 
 
@@ -85,8 +99,36 @@ def logo(request: HttpRequest, chamber: Chamber) -> HttpResponse:
     return response
 
 
+@chamber_staff_required
+def brand_css(request: HttpRequest, chamber: Chamber) -> HttpResponse:
+    """The member site's colour for the staff pages, which are outside the member site's prefix and host."""
+    return public.brand_stylesheet(chamber)
+
+
 def _layout(request: HttpRequest, chamber: Chamber) -> dict[str, Any]:
-    return {"chamber": chamber, "several_chambers": staff_chambers(request.user).count() > 1}
+    # Whatever chamber's host the staff page was opened under, it shows the chamber it is about.
+    links = public.BrandLinks(
+        css=reverse("chambers:brand_css", args=[chamber.slug]),
+        logo=reverse("chambers:logo", args=[chamber.slug]),
+        home=reverse("chambers:dashboard", args=[chamber.slug]),
+    )
+    return {
+        "chamber": chamber,
+        "chamber_links": links,
+        "member_site": member_site(request, chamber),
+        "several_chambers": staff_chambers(request.user).count() > 1,
+    }
+
+
+def member_site(request: HttpRequest, chamber: Chamber) -> str:
+    """The members' home page as seen from this staff page, for a preview."""
+    current = getattr(request, "chamber", None)
+    if current is not None and current.pk == chamber.pk:
+        return reverse("start")  # opened under the chamber's own prefix or host
+    if current is None:
+        return f"{get_script_prefix()}hwk/{chamber.slug}/"  # answers even when the chamber has a host name
+    # Under another chamber's host, paths lead to that chamber: only the own host name can help.
+    return f"https://{chamber.host}/" if chamber.host else f"/hwk/{chamber.slug}/"
 
 
 # -- the selected figures ----------------------------------------------------------------------------
@@ -102,6 +144,7 @@ class Line:
     percent: str = ""  # "29 %", only when shown
     share: str = ""  # "28,6" for the CSV, in the language's number format
     key: str = ""  # the CSV's stable name for the row (month "2025-01", requirement id)
+    kind: str = stats.SHOWN  # why the count is missing, if it is
 
 
 @dataclass(frozen=True)
@@ -149,7 +192,9 @@ def _checklist_choices(chamber: Chamber) -> list[tuple[str, str]]:
     """Checklists the chamber offers, then any it no longer offers but has figures for."""
     known = {c.id: c for c in registry.all_checklists()}
     offered = [checklist_id for checklist_id in known if chamber.offers(checklist_id)]
-    recorded = set(CheckStatistic.objects.filter(chamber=chamber).values_list("checklist_id", flat=True))
+    recorded = set(
+        CheckStatistic.objects.filter(chamber=chamber).values_list("checklist_id", flat=True).distinct().order_by()
+    )
     ids = offered + sorted(recorded - set(offered))
     return [(checklist_id, _title(known.get(checklist_id), checklist_id)) for checklist_id in ids]
 
@@ -157,13 +202,11 @@ def _checklist_choices(chamber: Chamber) -> list[tuple[str, str]]:
 def build_report(chamber: Chamber, checklist_id: str, year: int, today: date, titles: dict[str, str]) -> Report:
     months = stats.closed_months(year, today)
     query = CheckStatistic.objects.filter(chamber=chamber, checklist_id=checklist_id, month__in=months)
-    fields = ("month", "band", "gaps", "checklist_version")
-    rows = [stats.Row(month, band, tuple(gaps), version) for month, band, gaps, version in query.values_list(*fields)]
     checklist = _checklist(checklist_id)
     requirements = sorted(checklist.requirements, key=lambda r: r.order) if checklist else []
     changed_in = latest_change_version(checklist.changelog) if checklist else None
     is_earlier = None if changed_in is None else (lambda version: is_before(version, changed_in))
-    figures = stats.figures(rows, months, [r.id for r in requirements], is_earlier)
+    figures = stats.protected(count_statistics(query, is_earlier), months, [r.id for r in requirements])
 
     lang = registry.language_for(checklist) if checklist else ""
     requirement_titles = {r.id: r.title.get(lang) for r in requirements}
@@ -184,6 +227,26 @@ def build_report(chamber: Chamber, checklist_id: str, year: int, today: date, ti
     )
 
 
+def count_statistics(query: QuerySet[CheckStatistic], is_earlier: Callable[[str], bool] | None) -> stats.Counts:
+    """What stats.count_rows counts, counted by the database: one grouped query per figure.
+
+    The gaps are grouped by the whole list, so Python only sees each combination of open requirements
+    once (a few hundred), however many checks there are.
+    """
+
+    def grouped(field: str) -> list[tuple[Any, int]]:
+        return list(query.values_list(field).annotate(n=Count("pk")).order_by())
+
+    per_gap: Counter[str] = Counter()
+    for gaps, n in grouped("gaps"):
+        for gap in set(gaps or ()):
+            per_gap[gap] += n
+    earlier = None
+    if is_earlier is not None:
+        earlier = sum(n for version, n in grouped("checklist_version") if is_earlier(version))
+    return stats.Counts(months=dict(grouped("month")), bands=dict(grouped("band")), gaps=per_gap, earlier=earlier)
+
+
 def _line(label: str, cell: stats.Cell, key: str, total: int | None) -> Line:
     if cell.kind == stats.SMALL:
         text = _("fewer than %(k)s") % {"k": stats.K}
@@ -194,9 +257,10 @@ def _line(label: str, cell: stats.Cell, key: str, total: int | None) -> Line:
     else:
         text = str(cell.count)
     if not cell.shown or cell.count is None or not total:
-        return Line(label, text, None, key=key)
+        return Line(label, text, None, key=key, kind=cell.kind)
     percent = _("%(percent)s%%") % {"percent": _percent(cell.count, total, 0)}
-    return Line(label, text, cell.count, percent, number_format(_percent(cell.count, total, 1), decimal_pos=1), key)
+    share = number_format(_percent(cell.count, total, 1), decimal_pos=1)
+    return Line(label, text, cell.count, percent, share, key)
 
 
 def _percent(count: int, total: int, places: int) -> Decimal:
@@ -264,10 +328,18 @@ def csv_cell(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
+def next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
 def state_message(state: str) -> str:
     """Why a selection shows no figures; the page and the CSV say the same."""
     if state == stats.EMPTY:
-        return _("No member has finished this check in this period yet.")
+        return _(
+            "No member has finished this check in this period yet. A month's checks are counted here once the "
+            "month is over; as soon as the period holds at least %(k)s checks, charts and tables show how many "
+            "members took the check each month, how they fared and which gaps were most frequent."
+        ) % {"k": stats.K}
     if state == stats.TOO_FEW:
         return _(
             "Fewer than %(k)s members have finished this check in this period. So that nobody can be "
