@@ -14,7 +14,7 @@ from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.engine.progress import finding_kind
 from compliance_wizard.report.sections import SEVERITY_ORDER
 
-from .models import Client, Consultant
+from .models import Client, Consultant, FindingNote
 
 OPEN_KINDS = ("gap", "to_clarify")
 OVERDUE = "overdue"
@@ -114,3 +114,40 @@ def filter_actions(
     elif state in OPEN_KINDS:
         actions = [a for a in actions if a.kind == state]
     return actions
+
+
+@dataclass(frozen=True)
+class Direction:
+    """Where a client stands and which way it is going: the latest check against the one before."""
+
+    latest: Assessment
+    change: int | None  # score points since the previous finished check of the same checklist; None if first
+    open_gaps: int
+    overdue: int
+
+
+def client_directions(client_ids: Iterable[int], lang: str, today: datetime.date) -> dict[int, Direction]:
+    """Direction of each client, in three queries however many clients: checks, latest results, overdue notes."""
+    finished = Assessment.objects.filter(client_id__in=list(client_ids), state=Assessment.State.FINISHED)
+    history: dict[int, list[Assessment]] = {}
+    for check in finished.order_by("finished_at", "pk").only("pk", "client_id", "checklist_id", "score", "finished_at"):
+        history.setdefault(check.client_id, []).append(check)
+    latest = {checks[-1].pk: checks[-1] for checks in history.values()}
+    results = dict(Assessment.objects.filter(pk__in=latest).values_list("pk", "result"))
+    overdue_notes: dict[int, set[str]] = {}
+    notes = FindingNote.objects.filter(assessment_id__in=latest, due_date__lt=today)
+    for assessment_id, requirement_id in notes.values_list("assessment_id", "requirement_id"):
+        overdue_notes.setdefault(assessment_id, set()).add(requirement_id)
+    directions = {}
+    for client_id, checks in history.items():
+        last = checks[-1]
+        last.result = results[last.pk]
+        findings = open_findings(last, lang)
+        earlier = [c for c in checks[:-1] if c.checklist_id == last.checklist_id]
+        directions[client_id] = Direction(
+            latest=last,
+            change=int(last.score or 0) - int(earlier[-1].score or 0) if earlier else None,
+            open_gaps=sum(1 for f in findings if finding_kind(f) == "gap"),
+            overdue=sum(1 for f in findings if f["id"] in overdue_notes.get(last.pk, ())),
+        )
+    return directions
