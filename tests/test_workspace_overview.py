@@ -106,3 +106,18 @@ def test_score_changes_are_written_with_their_sign(change, written):
 def test_an_iso_date_from_a_stored_result_becomes_a_date():
     assert isodate("2026-12-02") == datetime.date(2026, 12, 2)
     assert isodate("not a date") == "not a date"
+
+
+def test_the_check_page_writes_dates_the_german_way_and_the_change_with_its_sign(logged_in, dana):
+    krause = add_client(dana, "Malerbetrieb Krause")
+    first = finished_check(krause, neglected_answers())
+    repeat = finished_check(krause, dict(first.answers, avv_whatsapp="filed"), repeat_of=first)
+    page = logged_in.get(f"/workspace/checks/{repeat.pk}/").content.decode()
+    heading = re.search(r'<h2 id="progress-heading">(.*?)</h2>', page, re.DOTALL).group(1)
+    before = timezone.localdate(first.finished_at)
+    assert before.strftime("%d.%m.%Y") in heading and before.isoformat() not in heading
+    assert f"(+{repeat.score - first.score} Punkte)" in page
+    # No ISO date anywhere a reader sees, the legal review dates behind "Warum diese Risikostufe" included.
+    visible = re.sub(r"<[^>]+>", " ", page)
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", visible)
+    assert "Rechtlich zuletzt geprüft: " in visible

@@ -12,7 +12,7 @@ MINUS = "\u2212"  # a real minus sign: as wide as the plus, and read out as "min
 
 
 @register.filter
-def signed(value: int | None) -> str:
+def signed(value: int | str | None) -> str:
     """A score change with its sign: +44, −3, ±0."""
     if value is None or value == "":
         return ""
