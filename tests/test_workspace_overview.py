@@ -121,3 +121,25 @@ def test_the_check_page_writes_dates_the_german_way_and_the_change_with_its_sign
     visible = re.sub(r"<[^>]+>", " ", page)
     assert not re.search(r"\b20\d\d-\d\d-\d\d\b", visible)
     assert "Rechtlich zuletzt geprüft: " in visible
+
+
+def test_the_workspace_says_check_and_never_pruefung(logged_in, dana):
+    from compliance_wizard.catalog import registry
+    from compliance_wizard.workspace.services import client_assessment_start
+
+    krause = add_client(dana, "Malerbetrieb Krause")
+    first = finished_check(krause, neglected_answers())
+    draft = client_assessment_start(krause, registry.get("whatsapp-business"), "de", repeat_of=first)
+    pages = [
+        "/workspace/",
+        f"/workspace/clients/{krause.pk}/",
+        f"/workspace/clients/{krause.pk}/delete/",
+        f"/workspace/clients/{krause.pk}/import/",
+        f"/workspace/checks/{draft.pk}/",
+        f"/workspace/checks/{first.pk}/delete/",
+        "/workspace/actions/",
+    ]
+    for path in pages:
+        visible = re.sub(r"<[^>]+>", " ", logged_in.get(path).content.decode())
+        assert not re.search(r"\bPrüfung", visible), path
+        assert "Check" in visible, path
