@@ -21,10 +21,10 @@ def site_root() -> str:
 def mailed_link(viewname: str, request: HttpRequest | None = None, root: str = "", **kwargs: str) -> str:
     """The view's absolute address under `root` (default SITE_URL), outside any chamber's /hwk/<slug>/ prefix
     the request may be under; on the request's host only when SITE_URL is not set."""
-    path = reverse(viewname, kwargs=kwargs)
+    path: str = reverse(viewname, kwargs=kwargs)
     root = root or site_root()
     if not root:
         if request is None:
             raise ValueError("SITE_URL must be set to build links outside a request")
-        return request.build_absolute_uri(path)
+        return str(request.build_absolute_uri(path))
     return root + path[len(get_script_prefix()) :]

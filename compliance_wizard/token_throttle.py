@@ -25,6 +25,7 @@ from compliance_wizard.accounts import throttle
 from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.reminders import notices
 from compliance_wizard.reminders import services as reminders
+from compliance_wizard.workspace.services import consultant_by_calendar_token
 
 
 def _assessment(token: str) -> bool:
@@ -37,6 +38,10 @@ def _reminder_link(token: str) -> bool:
 
 def _notice_link(token: str) -> bool:
     return notices.find(token) is not None
+
+
+def _calendar(token: str) -> bool:
+    return consultant_by_calendar_token(token) is not None
 
 
 def _account_link(token: str) -> bool:
@@ -62,6 +67,7 @@ TOKEN_URLS: dict[str, Callable[[str], bool]] = {
     "reminders:cancel_changes": _notice_link,
     "accounts:password_reset_confirm": _account_link,
     "accounts:invite": _account_link,
+    "workspace:calendar": _calendar,
 }
 
 

@@ -24,7 +24,8 @@ from compliance_wizard.catalog import registry
 from compliance_wizard.chambers import statistics as stats
 from compliance_wizard.chambers.models import Chamber, ChamberStaff, CheckStatistic
 from compliance_wizard.chambers.statistics import K, Row
-from compliance_wizard.chambers.views import build_report, count_statistics, csv_cell, csv_rows, csv_text
+from compliance_wizard.chambers.views import build_report, count_statistics, csv_rows
+from compliance_wizard.spreadsheet import csv_cell, csv_text
 from tests.workspace import neglected_answers
 
 LAST_YEAR = date.today().year - 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import zipfile
@@ -129,7 +130,9 @@ def test_the_consultant_sees_why_each_finding_has_its_risk_level_and_the_owner_d
     page = logged_in.get(f"/workspace/checks/{check.pk}/").content.decode()
     assert "Warum diese Risikostufe" in page and avv["severity_reason"] in page
     assert "Warum ein Hinweis und keine Lücke" in page and note["severity_reason"] in page
-    assert f"Rechtlich zuletzt geprüft: {avv['reviewed']}" in page
+    reviewed = datetime.date.fromisoformat(avv["reviewed"])
+    assert f"Rechtlich zuletzt geprüft: {reviewed.day}. " in page  # the German way, e.g. "2. Dezember 2026"
+    assert f"Rechtlich zuletzt geprüft: {avv['reviewed']}" not in page
 
     owner = WizardRun(client, "whatsapp-business")
     owner.start()

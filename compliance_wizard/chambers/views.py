@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -28,6 +26,7 @@ from compliance_wizard.catalog import registry
 from compliance_wizard.engine.changelog import is_before, latest_change_version
 from compliance_wizard.engine.model import Checklist
 from compliance_wizard.engine.texts import BAND_LABELS, STATUS_LABELS
+from compliance_wizard.spreadsheet import csv_text
 
 from . import public
 from . import statistics as stats
@@ -290,13 +289,6 @@ def _title(checklist: Checklist | None, fallback: str) -> str:
 
 # -- CSV ---------------------------------------------------------------------------------------------
 
-# Semicolons, because German Excel splits on them (a comma is its decimal mark), and UTF-8 with a
-# byte order mark, without which Excel reads the file as Windows-1252 and garbles the umlauts. No
-# "sep=;" line: with it Excel ignores the byte order mark.
-CSV_DELIMITER = ";"
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def csv_rows(chamber: Chamber, report: Report) -> list[list[str]]:
     rows = [
@@ -314,18 +306,6 @@ def csv_rows(chamber: Chamber, report: Report) -> list[list[str]]:
     gap = STATUS_LABELS["gap"].get((get_language() or "en")[:2], STATUS_LABELS["gap"]["en"])
     rows += [[gap, line.label, line.text, line.share] for line in report.gaps]
     return rows
-
-
-def csv_text(rows: list[list[str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerows([[csv_cell(value) for value in row] for row in rows])
-    return "\ufeff" + out.getvalue()
-
-
-def csv_cell(value: str) -> str:
-    """A leading apostrophe makes the spreadsheet show the text instead of running it as a formula."""
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def next_month(day: date) -> date:

@@ -131,3 +131,43 @@ class ImportForm(forms.Form):
         if len(content) > MAX_IMPORT_BYTES:
             raise forms.ValidationError(_("The file is larger than 1 MB."))
         return content, upload.name or ""
+
+
+NOBODY = "-"  # the responsible-person filter's value for actions without anyone named
+
+
+class ActionFilterForm(forms.Form):
+    """Which open actions to show: the choices are the clients and people that occur in them."""
+
+    client = forms.TypedChoiceField(label=_("Client"), required=False, coerce=int, empty_value=None)
+    responsible = forms.ChoiceField(label=_("Responsible"), required=False)
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[
+            ("", _("All open")),
+            ("overdue", _("Overdue")),
+            ("gap", _("Gaps")),
+            ("to_clarify", _("To clarify")),
+        ],
+    )
+
+    def __init__(self, *args: Any, clients: Sequence[tuple[int, str]] = (), people: Sequence[str] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].choices = [("", _("All clients")), *clients]
+        self.fields["responsible"].choices = [
+            ("", _("Everyone")),
+            *((name, name) for name in people),
+            (NOBODY, _("Nobody named yet")),
+        ]
+
+    def chosen(self) -> dict[str, Any]:
+        """The valid choices; a choice that no longer exists (an old bookmark) filters nothing."""
+        self.is_valid()
+        data = self.cleaned_data
+        responsible = data.get("responsible") or None
+        return {
+            "client_id": data.get("client"),
+            "responsible": "" if responsible == NOBODY else responsible,
+            "state": data.get("state") or "",
+        }

@@ -29,6 +29,9 @@ class Consultant(models.Model):
     logo = models.BinaryField(null=True, blank=True, editable=False)
     accent_color = models.CharField(max_length=7, blank=True)  # "#rrggbb", contrast checked on save
     intro = models.TextField(max_length=MAX_INTRO, blank=True)
+    # The only key to the consultant's calendar feed of due dates, which a calendar app fetches without a
+    # login. A new one replaces it (the old link stops working); None while the consultant has none.
+    calendar_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

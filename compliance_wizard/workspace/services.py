@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Mapping
 from typing import Any
 
@@ -176,6 +177,24 @@ def branding_save(consultant: Consultant, fields: Mapping[str, str], logo: bytes
     elif remove_logo:
         consultant.logo = None
     consultant.save()
+
+
+def calendar_link_renew(consultant: Consultant) -> str:
+    """A new secret key to the consultant's calendar feed; the old link stops working at once."""
+    consultant.calendar_token = secrets.token_urlsafe(32)  # 256 bits, like a check's token
+    consultant.save(update_fields=["calendar_token"])
+    return consultant.calendar_token
+
+
+def calendar_link_remove(consultant: Consultant) -> None:
+    consultant.calendar_token = None
+    consultant.save(update_fields=["calendar_token"])
+
+
+def consultant_by_calendar_token(token: str) -> Consultant | None:
+    if not token:
+        return None
+    return Consultant.objects.filter(calendar_token=token).first()
 
 
 def clients_affected_by_changes(consultant: Consultant, lang: str) -> list[dict[str, Any]]:

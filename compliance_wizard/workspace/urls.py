@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessments, branding, changes, clients, downloads
+from .views import actions, assessments, branding, changes, clients, downloads
 
 app_name = "workspace"
 
@@ -22,6 +22,10 @@ urlpatterns = [
     path("checks/<int:pk>/export/", downloads.assessment_export, name="assessment_export"),
     path("reports.zip", downloads.reports_zip, name="reports_zip"),
     path("changes/", changes.affected, name="changes"),
+    path("actions/", actions.open_actions_page, name="actions"),
+    path("actions/open-actions.csv", actions.open_actions_csv, name="actions_csv"),
+    path("actions/calendar-link/", actions.calendar_link, name="calendar_link"),
+    path("calendar/<slug:token>.ics", actions.calendar_feed, name="calendar"),
     path("branding/", branding.branding, name="branding"),
     path("branding/logo.png", branding.branding_logo, name="branding_logo"),
 ]

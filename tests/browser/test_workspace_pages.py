@@ -3,6 +3,8 @@ phone nothing overflows and every control can be reached, error states included.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -26,6 +28,11 @@ def danas_workspace(transactional_db):
     better = dict(first.answers, avv_whatsapp="filed", stop_process="no")
     repeat = finished_check(krause, better, repeat_of=first)
     FindingNote.objects.create(assessment=repeat, requirement_id="cloud-backup", comment="Backup bis Juni abschalten")
+    FindingNote.objects.create(
+        assessment=repeat, requirement_id="media-autosave-off", responsible="Jens Krause", due_date=date(2020, 1, 31)
+    )
+    dana.calendar_token = "k" * 43  # the open actions page then shows the calendar link with its buttons
+    dana.save()
     yilmaz = add_client(dana, "Elektro Yilmaz")
     from compliance_wizard.catalog import registry
     from compliance_wizard.workspace.services import client_assessment_start
@@ -55,6 +62,8 @@ def _pages(data) -> list[tuple[str, str]]:
         ("check in progress", f"/workspace/checks/{draft}/"),
         ("finished check with progress and notes", f"/workspace/checks/{repeat}/"),
         ("check delete confirmation", f"/workspace/checks/{repeat}/delete/"),
+        ("open actions", "/workspace/actions/"),
+        ("open actions, filtered to nothing", "/workspace/actions/?state=to_clarify&responsible=Jens+Krause"),
         ("branding", "/workspace/branding/"),
         ("password change", "/accounts/password-change/"),
     ]

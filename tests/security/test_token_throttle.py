@@ -46,6 +46,7 @@ WRONG_LINKS = {
     "reminders:cancel_changes": f"/reminders/cancel/{WRONG}/changes/",
     "accounts:password_reset_confirm": "/accounts/reset/MQ/abc-0123456789abcdef0123456789abcdef/",
     "accounts:invite": "/accounts/invite/MQ/abc-0123456789abcdef0123456789abcdef/",
+    "workspace:calendar": f"/workspace/calendar/{WRONG}.ics",
 }
 
 

@@ -15,6 +15,7 @@ from compliance_wizard.report.sections import finding_rows, page_sections
 from ..access import consultant_required, own_assessment, own_client
 from ..forms import FindingNoteForm, NewAssessmentForm
 from ..services import assessment_progress, client_assessment_start, finding_note_save
+from ..templatetags.desk import isodate
 
 
 @require_POST
@@ -74,6 +75,7 @@ def _result_page(
         note = notes.get(row["id"])
         initial = {"comment": note.comment, "responsible": note.responsible, "due_date": note.due_date} if note else {}
         row["note"] = note
+        row["reviewed"] = isodate(row.get("reviewed"))  # a date, so the page writes it the language's way
         row["note_form"] = forms.get(row["id"]) or FindingNoteForm(initial=initial, prefix=f"note-{row['id']}")
     context = {
         "assessment": assessment,

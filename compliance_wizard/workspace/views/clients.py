@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,6 +13,7 @@ from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.catalog import registry
 
 from ..access import consultant_required, own_client
+from ..actions import client_directions
 from ..forms import ClientForm, NewAssessmentForm
 from ..models import Client
 from ..services import client_archive, client_delete, client_save, consultant_clients
@@ -26,25 +29,18 @@ def home(request: HttpRequest) -> HttpResponse:
     archived = request.GET.get("archived") == "1"
     page = Paginator(consultant_clients(consultant, query, archived), PAGE_SIZE).get_page(request.GET.get("page"))
     clients = list(page)
-    latest = _latest_finished({c.pk for c in clients})
+    lang = (get_language() or "de")[:2]
+    directions = client_directions([c.pk for c in clients], lang, timezone.localdate())
     own = Assessment.objects.filter(client__consultant=consultant).select_related("client")
     context = {
         "page": page,
-        "rows": [{"client": c, "latest": latest.get(c.pk)} for c in clients],
+        "rows": [{"client": c, "direction": directions.get(c.pk)} for c in clients],
         "query": query,
         "archived": archived,
         "in_progress": own.filter(state=Assessment.State.DRAFT).order_by("-updated_at")[:20],
         "recent": own.filter(state=Assessment.State.FINISHED).order_by("-finished_at")[:10],
     }
     return render(request, "workspace/home.html", context)
-
-
-def _latest_finished(client_ids: set[int]) -> dict[int, Assessment]:
-    latest: dict[int, Assessment] = {}
-    finished = Assessment.objects.filter(client_id__in=client_ids, state=Assessment.State.FINISHED)
-    for assessment in finished.order_by("finished_at").only("pk", "client_id", "score", "band", "finished_at"):
-        latest[assessment.client_id] = assessment  # ordered, so the last one wins
-    return latest
 
 
 @consultant_required
