@@ -22,7 +22,7 @@ from compliance_wizard.engine import (
     score,
 )
 from compliance_wizard.engine.answers import first_open_step
-from compliance_wizard.engine.changelog import change_rows, changes_since, judged_in
+from compliance_wizard.engine.changelog import change_rows, changes_since, compare_versions, judged_in
 
 from . import hooks
 from .models import Assessment
@@ -38,6 +38,11 @@ class IncompleteAnswers(Exception):
 
 class DraftDeleted(Assessment.DoesNotExist):  # type: ignore[name-defined]  # made by Django's model metaclass
     """The draft was deleted while its user was still answering: by the retention job or in another tab."""
+
+
+class DraftMoved(Exception):
+    """Another worker moved the draft to other rule files while this one was answering from its own: what this
+    worker would save no longer fits the draft, so it saves nothing."""
 
 
 def draft_start(
@@ -56,28 +61,41 @@ def draft_start(
     )
 
 
-def draft_save(assessment: Assessment, answers: Mapping[str, str], current_step: str) -> bool:
+def draft_save(
+    assessment: Assessment, answers: Mapping[str, str], current_step: str, content_hash: str | None = None
+) -> bool:
     """Store the answers so far. False if the assessment was submitted meanwhile (e.g. in another tab).
 
-    Raises DraftDeleted if it no longer exists, so the user is told instead of losing the answer silently.
+    content_hash: the rules the answers were given under (this worker's checklist; by default the draft's
+    as read). Raises DraftDeleted if the draft no longer exists and DraftMoved if it was moved to other rules
+    meanwhile, so the user is told instead of losing an answer silently.
     """
-    assessment.answers = dict(answers)
-    assessment.current_step = current_step
-    assessment.updated_at = timezone.now()
-    # A conditional update, so a late save from a second tab never reopens a finished assessment.
-    saved = Assessment.objects.filter(pk=assessment.pk, state=Assessment.State.DRAFT).update(
-        answers=assessment.answers, current_step=current_step, updated_at=assessment.updated_at
+    content_hash = content_hash or assessment.content_hash
+    now = timezone.now()
+    # A conditional update: a late save from a second tab never reopens a finished assessment, and a worker
+    # still on older rules never writes its answers over a draft that a newer worker has moved on.
+    saved = Assessment.objects.filter(pk=assessment.pk, state=Assessment.State.DRAFT, content_hash=content_hash).update(
+        answers=dict(answers), current_step=current_step, updated_at=now
     )
-    if not saved and not Assessment.objects.filter(pk=assessment.pk).exists():
+    if saved:
+        assessment.answers, assessment.current_step, assessment.updated_at = dict(answers), current_step, now
+        return True
+    state = Assessment.objects.filter(pk=assessment.pk).values_list("state", flat=True).first()
+    if state is None:
         raise DraftDeleted(f"assessment #{assessment.pk} was deleted")
-    return bool(saved)
+    if state == Assessment.State.DRAFT:
+        raise DraftMoved(f"assessment #{assessment.pk} is no longer on rules {content_hash[:12]}")
+    return False
 
 
 def draft_adopt_checklist(assessment: Assessment, checklist: Checklist, update: ChecklistUpdate) -> bool:
     """Move a draft to the current version of its checklist, with the answers that still fit it.
 
-    False if it was submitted or moved already (another tab); DraftDeleted if it is gone.
+    False if it was submitted or moved already (another tab), or if the draft is on a later version than
+    `checklist` (a worker still on older rules must never take it back); DraftDeleted if it is gone.
     """
+    if compare_versions(assessment.checklist_version, checklist.version) > 0:
+        return False
     now = timezone.now()
     changes = {
         "answers": update.answers,
@@ -108,6 +126,9 @@ def assessment_submit(token: str, checklist: Checklist, answers: Mapping[str, st
         raise DraftDeleted("the assessment to submit was deleted") from None
     if assessment.is_finished:
         return assessment
+    if assessment.content_hash != checklist.content_hash:
+        # Moved to other rules since this request read it: scoring it by these would drop answers.
+        raise DraftMoved(f"assessment #{assessment.pk} is on rules {assessment.content_hash[:12]}")
     check = check_answers(checklist, dict(answers))
     if not check.ok:
         raise IncompleteAnswers(check.problems)
