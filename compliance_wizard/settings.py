@@ -210,6 +210,9 @@ RETENTION_FINISHED_DAYS = env_int("RETENTION_FINISHED_DAYS", 90)  # counted from
 # longer; an archived client is deleted with everything that belongs to it after this period.
 RETENTION_CLIENT_DRAFT_DAYS = env_int("RETENTION_CLIENT_DRAFT_DAYS", 90)
 RETENTION_ARCHIVED_CLIENT_DAYS = env_int("RETENTION_ARCHIVED_CLIENT_DAYS", 365)
+# The retention job deletes this many checks per transaction: short transactions keep locks and the
+# commit brief, and a crash loses one batch's work at most (docs/operations.md, The retention job).
+RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 2000)
 
 # Bounds of one PDF report (compliance_wizard/report/limits.py): a rendering that takes longer is stopped
 # (the user gets a "try again" page, 503), a report with more pages is not made (422). Slot wait (20 s) plus

@@ -10,6 +10,7 @@ import html
 import io
 import itertools
 import re
+import shutil
 
 import pypdf
 import pytest
@@ -110,4 +111,103 @@ def test_one_check_walked_across_two_servers_gets_the_right_report(servers):
     assert assessment.is_finished
     assert assessment.result["de"]["score"] == 100
     for server in servers:
+        assert "Traceback" not in server.tail(400), server.tail(400)
+
+
+# -- a deploy under way: one server already on the next version of the rules, the other not yet ------------
+
+NEW_QUESTION = {
+    "id": "avv_stored",
+    "type": "yes_no",
+    "text": {
+        "de": "Liegt der unterschriebene Vertrag zur Auftragsverarbeitung bei Ihren Unterlagen?",
+        "en": "Is the signed processing agreement kept with your records?",
+    },
+    "help": {"de": "Ausgedruckt oder als PDF.", "en": "On paper or as a PDF."},
+}
+
+
+def next_release(folder):
+    """The rule files of version 1.2.0: one more question on the contracts step."""
+    path = folder / "checklist.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["version"] = "1.2.0"
+    next(step for step in data["steps"] if step["id"] == "contracts")["questions"].append(NEW_QUESTION)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+@pytest.fixture
+def rollout(transactional_db, tmp_path):
+    """server-old serves the rules of version 1.1.0, server-new those of 1.2.0; same database, same secrets."""
+    folders = {}
+    for name in ("old", "new"):
+        folders[name] = tmp_path / name
+        shutil.copytree(ROOT / "checklists" / "whatsapp-business", folders[name] / "whatsapp-business")
+    next_release(folders["new"] / "whatsapp-business")
+    env = production_env(postgres_url(connection.settings_dict), collected_static())
+    old = AppServer("server-old", {**env, "CHECKLIST_DIR": str(folders["old"])}, tmp_path)
+    new = AppServer("server-new", {**env, "CHECKLIST_DIR": str(folders["new"])}, tmp_path)
+    try:
+        old.start()
+        new.start()
+        yield old, new, folders
+    finally:
+        old.stop()
+        new.stop()
+        connection.close()
+
+
+def test_a_server_on_older_rules_never_takes_a_draft_back_nor_loses_an_answer(rollout):
+    old, new, folders = rollout
+    krause = Visitor()
+
+    def post(server, path, form, page):
+        return krause.post(server, path, {"csrfmiddlewaretoken": page.csrf_token(), **form})
+
+    def answer(server, step, extra=None):
+        page = krause.get(server, f"/draft/{token}/{step}/")
+        assert page.status == 200, (server.name, step, page.status)
+        form = {
+            f"{prefix}-current_step": step,
+            **{f"{step}-{q}": a for q, a in {**MODEL_BUSINESS, **(extra or {})}.items()},
+        }
+        return post(server, f"/draft/{token}/{step}/", form, page)
+
+    start = krause.get(old, "/check/whatsapp-business/")
+    begun = post(old, "/check/whatsapp-business/", {"business_name": BUSINESS, "website": ""}, start)
+    token = re.fullmatch(r"/draft/([^/]+)/[^/]+/", begun.location).group(1)
+    prefix = f"check-{token[:12]}"
+    for step in ("usage", "contracts"):
+        assert answer(old, step).status == 302
+
+    # On the new server he is told about the new question, continues, and answers it.
+    notice = krause.get(new, f"/draft/{token}/")
+    assert notice.status == 200 and NEW_QUESTION["text"]["de"] in notice.text
+    new_hash = re.search(r'name="adopt_checklist" value="([0-9a-f]+)"', notice.text).group(1)
+    assert post(new, f"/draft/{token}/", {"adopt_checklist": new_hash}, notice).status == 302
+    assert answer(new, "contracts", {"avv_stored": "yes"}).location == f"/draft/{token}/devices/"
+    devices_page = krause.get(new, f"/draft/{token}/devices/")
+    assert devices_page.status == 200
+
+    # His next step lands on the old server: it neither saves under 1.1.0 nor fails, it says "try again".
+    form = {f"{prefix}-current_step": "devices", **{f"devices-{q}": a for q, a in MODEL_BUSINESS.items()}}
+    refused = post(old, f"/draft/{token}/devices/", form, devices_page)
+    assert refused.status == 503 and int(refused.headers["Retry-After"]) > 0
+    draft = Assessment.objects.get(token=token)
+    assert (draft.checklist_version, draft.content_hash) == ("1.2.0", new_hash)
+    assert draft.answers["avv_stored"] == "yes" and "company_devices" not in draft.answers
+
+    # The retry reaches the new server and goes through.
+    assert post(new, f"/draft/{token}/devices/", form, devices_page).location == f"/draft/{token}/information/"
+
+    # The old server's files are updated on disk (its restart still pending): it reads them and goes on.
+    shutil.copytree(folders["new"], folders["old"], dirs_exist_ok=True)
+    assert answer(old, "information").location == f"/draft/{token}/contact/"
+    draft = Assessment.objects.get(token=token)
+    assert (draft.checklist_version, draft.content_hash) == ("1.2.0", new_hash)
+    assert (
+        draft.answers["avv_stored"] == "yes" and draft.answers["company_devices"] == MODEL_BUSINESS["company_devices"]
+    )
+    assert draft.answers["impressum_link"] == MODEL_BUSINESS["impressum_link"]
+    for server in (old, new):
         assert "Traceback" not in server.tail(400), server.tail(400)

@@ -22,7 +22,7 @@ from compliance_wizard.engine import (
     score,
 )
 from compliance_wizard.engine.answers import first_open_step
-from compliance_wizard.engine.changelog import change_rows, changes_since, judged_in
+from compliance_wizard.engine.changelog import change_rows, changes_since, compare_versions, judged_in
 
 from . import hooks
 from .models import Assessment
@@ -38,6 +38,11 @@ class IncompleteAnswers(Exception):
 
 class DraftDeleted(Assessment.DoesNotExist):  # type: ignore[name-defined]  # made by Django's model metaclass
     """The draft was deleted while its user was still answering: by the retention job or in another tab."""
+
+
+class DraftMoved(Exception):
+    """Another worker moved the draft to other rule files while this one was answering from its own: what this
+    worker would save no longer fits the draft, so it saves nothing."""
 
 
 def draft_start(
@@ -56,28 +61,41 @@ def draft_start(
     )
 
 
-def draft_save(assessment: Assessment, answers: Mapping[str, str], current_step: str) -> bool:
+def draft_save(
+    assessment: Assessment, answers: Mapping[str, str], current_step: str, content_hash: str | None = None
+) -> bool:
     """Store the answers so far. False if the assessment was submitted meanwhile (e.g. in another tab).
 
-    Raises DraftDeleted if it no longer exists, so the user is told instead of losing the answer silently.
+    content_hash: the rules the answers were given under (this worker's checklist; by default the draft's
+    as read). Raises DraftDeleted if the draft no longer exists and DraftMoved if it was moved to other rules
+    meanwhile, so the user is told instead of losing an answer silently.
     """
-    assessment.answers = dict(answers)
-    assessment.current_step = current_step
-    assessment.updated_at = timezone.now()
-    # A conditional update, so a late save from a second tab never reopens a finished assessment.
-    saved = Assessment.objects.filter(pk=assessment.pk, state=Assessment.State.DRAFT).update(
-        answers=assessment.answers, current_step=current_step, updated_at=assessment.updated_at
+    content_hash = content_hash or assessment.content_hash
+    now = timezone.now()
+    # A conditional update: a late save from a second tab never reopens a finished assessment, and a worker
+    # still on older rules never writes its answers over a draft that a newer worker has moved on.
+    saved = Assessment.objects.filter(pk=assessment.pk, state=Assessment.State.DRAFT, content_hash=content_hash).update(
+        answers=dict(answers), current_step=current_step, updated_at=now
     )
-    if not saved and not Assessment.objects.filter(pk=assessment.pk).exists():
+    if saved:
+        assessment.answers, assessment.current_step, assessment.updated_at = dict(answers), current_step, now
+        return True
+    state = Assessment.objects.filter(pk=assessment.pk).values_list("state", flat=True).first()
+    if state is None:
         raise DraftDeleted(f"assessment #{assessment.pk} was deleted")
-    return bool(saved)
+    if state == Assessment.State.DRAFT:
+        raise DraftMoved(f"assessment #{assessment.pk} is no longer on rules {content_hash[:12]}")
+    return False
 
 
 def draft_adopt_checklist(assessment: Assessment, checklist: Checklist, update: ChecklistUpdate) -> bool:
     """Move a draft to the current version of its checklist, with the answers that still fit it.
 
-    False if it was submitted or moved already (another tab); DraftDeleted if it is gone.
+    False if it was submitted or moved already (another tab), or if the draft is on a later version than
+    `checklist` (a worker still on older rules must never take it back); DraftDeleted if it is gone.
     """
+    if compare_versions(assessment.checklist_version, checklist.version) > 0:
+        return False
     now = timezone.now()
     changes = {
         "answers": update.answers,
@@ -108,6 +126,9 @@ def assessment_submit(token: str, checklist: Checklist, answers: Mapping[str, st
         raise DraftDeleted("the assessment to submit was deleted") from None
     if assessment.is_finished:
         return assessment
+    if assessment.content_hash != checklist.content_hash:
+        # Moved to other rules since this request read it: scoring it by these would drop answers.
+        raise DraftMoved(f"assessment #{assessment.pk} is on rules {assessment.content_hash[:12]}")
     check = check_answers(checklist, dict(answers))
     if not check.ok:
         raise IncompleteAnswers(check.problems)
@@ -204,25 +225,36 @@ def expired_assessments(now: datetime | None = None) -> tuple[QuerySet[Assessmen
     return drafts, finished
 
 
-def purge_expired(now: datetime | None = None) -> tuple[int, int]:
-    """Delete what has outlived its retention period; returns (drafts, finished) deleted.
-
-    The DELETE itself repeats the expiry condition: a draft answered after the rows were selected (a
-    user mid-check) no longer matches it and stays.
-    """
+def purge_expired(now: datetime | None = None, batch_size: int | None = None) -> tuple[int, int]:
+    """Delete what has outlived its retention period; returns (drafts, finished) deleted."""
     drafts, finished = expired_assessments(now)
-    with transaction.atomic():
-        draft_ids = list(drafts.values_list("pk", flat=True))
-        finished_ids = list(finished.values_list("pk", flat=True))
-        return _delete_still_expired(drafts, draft_ids), _delete_still_expired(finished, finished_ids)
+    return purge_in_batches(drafts, batch_size), purge_in_batches(finished, batch_size)
+
+
+def purge_in_batches(expired: QuerySet[Assessment], batch_size: int | None = None) -> int:
+    """Delete the assessments `expired` selects, RETENTION_BATCH_SIZE at a time, each batch its own transaction.
+
+    One transaction for everything held locks for minutes and sent 50,000 ids in one statement; batches keep
+    each transaction short and the time per row the same however many rows there are. The batches walk the
+    primary key upwards, so no row is looked at twice. A crash loses the batch under way only: every batch
+    leaves the database consistent, and the next run deletes what is left.
+    """
+    batch_size = batch_size or settings.RETENTION_BATCH_SIZE
+    deleted, after = 0, 0
+    while True:
+        ids = list(expired.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return deleted
+        with transaction.atomic():
+            deleted += _delete_still_expired(expired, ids)
+        after = ids[-1]
 
 
 def _delete_still_expired(expired: QuerySet[Assessment], ids: list[int]) -> int:
-    if not ids:
-        return 0
     # One statement with the condition: QuerySet.delete() would select the rows again and delete them by
-    # primary key, which opens the gap this closes. The foreign keys are checked at commit (deferred), so the
-    # rows that depend on the deleted ones can follow in the same transaction.
+    # primary key, which opens the gap this closes (a draft answered after the ids were selected no longer
+    # matches it and stays). The foreign keys are checked at commit (deferred), so the rows that depend on
+    # the deleted ones can follow in the same transaction.
     still_expired = expired.filter(pk__in=ids)
     deleted = still_expired._raw_delete(still_expired.db)
     gone = set(ids) - set(Assessment.objects.filter(pk__in=ids).values_list("pk", flat=True))

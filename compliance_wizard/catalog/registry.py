@@ -1,7 +1,13 @@
-"""The checklists of this installation, loaded once per process from settings.CHECKLIST_DIR."""
+"""The checklists of this installation, loaded once per process from settings.CHECKLIST_DIR.
+
+A worker keeps what it loaded at start; only a draft that another worker has moved to newer rules makes it
+look at the disk again (reload_if_changed), so that two versions of the rules never serve one draft.
+"""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,18 +17,58 @@ from django.utils.translation import get_language
 
 from compliance_wizard.engine import UNKNOWN, Checklist, RuleError, load_checklists, rule_paths
 
+Fingerprint = tuple[tuple[str, int, int], ...]
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    checklists: tuple[Checklist, ...]
+    errors: tuple[RuleError, ...]
+    fingerprint: Fingerprint  # of the files as they were before reading them: a later change is always seen
+
+
+def _fingerprint(directory: str) -> Fingerprint:
+    """Name, modification time and size of every file under the folder: a few stat calls, no parsing."""
+    found = []
+    for folder, _dirs, files in os.walk(directory):
+        for name in files:
+            path = os.path.join(folder, name)
+            try:
+                stat = os.stat(path)
+            except OSError:  # removed while walking: the next look sees the folder without it
+                continue
+            found.append((os.path.relpath(path, directory), stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(found))
+
 
 @lru_cache(maxsize=4)
-def _load(directory: str) -> tuple[tuple[Checklist, ...], tuple[RuleError, ...]]:
+def _load(directory: str) -> _Loaded:
+    fingerprint = _fingerprint(directory)
     if not Path(directory).is_dir():
-        return (), (RuleError(directory, "", "checklist folder does not exist (setting CHECKLIST_DIR)"),)
+        missing = RuleError(directory, "", "checklist folder does not exist (setting CHECKLIST_DIR)")
+        return _Loaded((), (missing,), fingerprint)
     checklists, errors = load_checklists(rule_paths(Path(directory)))
-    return tuple(checklists), tuple(errors)
+    return _Loaded(tuple(checklists), tuple(errors), fingerprint)
 
 
 def load() -> tuple[tuple[Checklist, ...], tuple[RuleError, ...]]:
-    """Loaded once per process and folder, like the checklists themselves: a change needs a restart."""
-    return _load(str(settings.CHECKLIST_DIR))
+    """Loaded once per process and folder, like the checklists themselves (see reload_if_changed)."""
+    loaded = _load(str(settings.CHECKLIST_DIR))
+    return loaded.checklists, loaded.errors
+
+
+def reload_if_changed() -> bool:
+    """Read the rule files again if they changed on disk since this process read them; True if it did.
+
+    Comparing the files' fingerprint first keeps this cheap when nothing changed: a server whose files are
+    still the old ones, asked again and again about a newer draft, does not parse them on every request.
+    """
+    directory = str(settings.CHECKLIST_DIR)
+    if _fingerprint(directory) == _load(directory).fingerprint:
+        return False
+    _load.cache_clear()
+    _load(directory)
+    return True
 
 
 def all_checklists() -> tuple[Checklist, ...]:

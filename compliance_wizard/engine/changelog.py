@@ -52,6 +52,15 @@ def is_version(value: str) -> bool:
     return bool(VERSION_RE.match(value))
 
 
+def compare_versions(first: str, second: str) -> int:
+    """-1, 0 or 1 as `first` comes before, with or after `second`; 0 too if either cannot be read."""
+    if not (is_version(first) and is_version(second)):
+        return 0
+    a, b = version_key(first), version_key(second)
+    a, b = a + (0,) * (len(b) - len(a)), b + (0,) * (len(a) - len(b))  # "1.2" is "1.2.0"
+    return (a > b) - (a < b)
+
+
 def changes_since(changelog: Iterable[Change], version: str, judged: Collection[str]) -> list[Change]:
     """The changes after `version` that a check judged under it should hear of, oldest effective date first.
 

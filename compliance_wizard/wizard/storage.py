@@ -85,5 +85,6 @@ class DraftStorage(BaseStorage):
 
     def update_response(self, response: object) -> None:
         if self.changed and self.data[self.step_key]:
-            draft_save(self.assessment, self.answers, self.data[self.step_key])
+            # Under the rules this worker serves the step from: a draft moved on meanwhile is not overwritten.
+            draft_save(self.assessment, self.answers, self.data[self.step_key], self.checklist.content_hash)
             self.changed = False

@@ -2,9 +2,15 @@
 
 The draft keeps its version and hash until the user has read what changed and chosen to continue, so a
 second look (or another tab) shows the same notice; answers the update does not touch are never lost.
+
+The other way round, a draft on later rules than this worker's (moved on by a worker of a newer deploy, or
+one started after the files changed), never goes back: this worker reads its files again if they changed
+on disk, or else answers 503 so that the next try lands on a worker with the current rules.
 """
 
 from __future__ import annotations
+
+import logging
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,8 +23,13 @@ from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.assessments.services import DraftDeleted, draft_adopt_checklist
 from compliance_wizard.catalog import registry
 from compliance_wizard.engine import Checklist, ChecklistUpdate, checklist_update
+from compliance_wizard.engine.changelog import compare_versions
+
+logger = logging.getLogger(__name__)
 
 ADOPT_FIELD = "adopt_checklist"
+# Long enough for a proxy to try another server or a restarted worker to come up, short enough for a person.
+RULES_BEHIND_RETRY_SECONDS = 5
 ANSWERS_STILL_APPLY = gettext_lazy(
     "The checklist has been updated to version %(version)s since you started. Your answers still apply."
 )
@@ -84,3 +95,39 @@ def draft_gone(request: HttpRequest, checklist: Checklist) -> HttpResponse:
 
 def redirect_to_draft(assessment: Assessment) -> HttpResponse:
     return redirect("wizard:draft", token=assessment.token)
+
+
+def rules_for(assessment: Assessment, checklist: Checklist) -> Checklist | None:
+    """The rules to serve a draft with: this worker's, read again from disk first if the draft is on a later
+    version or on another content of the same version. None if the checklist is no longer offered.
+
+    Same version, other hash: the version number is the only order two servers agree on, so neither content
+    counts as the older one. The files are read again (one worker restarted after an edit that kept the
+    version: then the disk holds what the draft has); if the draft's content is still not there, the usual
+    update notice applies, which drops no answer without showing it and asking first.
+    """
+    if compare_versions(assessment.checklist_version, checklist.version) < 0:
+        return checklist  # an older draft: the update notice moves it forward
+    if registry.reload_if_changed():
+        try:
+            return registry.get(assessment.checklist_id)
+        except KeyError:
+            return None
+    return checklist
+
+
+def draft_is_ahead(assessment: Assessment, checklist: Checklist) -> bool:
+    return compare_versions(assessment.checklist_version, checklist.version) > 0
+
+
+def rules_behind(request: HttpRequest, assessment: Assessment, checklist: Checklist) -> HttpResponse:
+    """503 "try again": this worker's rule files are older than the draft's, on disk too (a deploy under way)."""
+    logger.warning(
+        "draft on checklist %s %s, this worker has %s: answered 503",
+        checklist.id,
+        assessment.checklist_version,
+        checklist.version,
+    )
+    response = render(request, "503.html", status=503)
+    response["Retry-After"] = str(RULES_BEHIND_RETRY_SECONDS)
+    return response

@@ -21,14 +21,20 @@ from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView
 
 from compliance_wizard.assessments.models import Assessment
-from compliance_wizard.assessments.services import DraftDeleted, IncompleteAnswers, assessment_submit, draft_start
+from compliance_wizard.assessments.services import (
+    DraftDeleted,
+    DraftMoved,
+    IncompleteAnswers,
+    assessment_submit,
+    draft_start,
+)
 from compliance_wizard.catalog import registry
 from compliance_wizard.engine import Checklist, visible_steps
 
 from .forms import StartForm, StepForm, step_form
 from .page import questions_html, radio_questions
 from .storage import DRAFT_ATTRIBUTE, DraftStorage
-from .update import checklist_changed, draft_gone
+from .update import checklist_changed, draft_gone, draft_is_ahead, redirect_to_draft, rules_behind, rules_for
 
 
 @never_cache
@@ -74,6 +80,12 @@ def draft(request: HttpRequest, token: str, step: str | None = None) -> HttpResp
     except KeyError:
         return render(request, "wizard/unavailable.html", status=410)
     if assessment.content_hash != checklist.content_hash:
+        checklist = rules_for(assessment, checklist)
+        if checklist is None:
+            return render(request, "wizard/unavailable.html", status=410)
+        if draft_is_ahead(assessment, checklist):
+            return rules_behind(request, assessment, checklist)
+    if assessment.content_hash != checklist.content_hash:
         answered = checklist_changed(request, assessment, checklist)
         if answered is not None:
             return answered
@@ -117,6 +129,11 @@ class CheckWizard(NamedUrlWizardView):
             return super().dispatch(request, *args, **kwargs)
         except DraftDeleted:  # between reading the draft and saving the step: by the retention job, or in a tab
             return draft_gone(request, self.storage.checklist)
+        except DraftMoved:  # between reading and saving, a worker on other rules moved it: start from the draft
+            messages.warning(
+                request, _("The checklist was updated while you were answering. Please answer this step again.")
+            )
+            return redirect_to_draft(self.storage.assessment)
 
     # -- which steps come, and how far the user may go -----------------------------------------
 

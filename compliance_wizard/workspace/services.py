@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from compliance_wizard.assessments.models import Assessment
-from compliance_wizard.assessments.services import assessment_changes, assessment_submit, draft_start
+from compliance_wizard.assessments.services import assessment_changes, assessment_submit, draft_start, purge_in_batches
 from compliance_wizard.catalog import registry
 from compliance_wizard.engine import Checklist, visible_steps
 from compliance_wizard.engine.answers import normalise
@@ -55,6 +55,27 @@ def expired_clients(now: datetime.datetime | None = None) -> QuerySet[Client]:
     """Clients archived longer ago than RETENTION_ARCHIVED_CLIENT_DAYS: deleted with all their data."""
     now = now or timezone.now()
     return Client.objects.filter(archived_at__lt=now - datetime.timedelta(days=settings.RETENTION_ARCHIVED_CLIENT_DAYS))
+
+
+def purge_expired_clients(now: datetime.datetime | None = None, batch_size: int | None = None) -> int:
+    """Delete the expired clients with all their data, in batches of their own transactions; returns how many.
+
+    Their checks go first, a batch at a time, each DELETE repeating "its client is still expired" (a client
+    restored meanwhile keeps what is left); then the clients, which by then have nothing left to cascade to.
+    A crash in between leaves an expired client with fewer checks, which the next run deletes.
+    """
+    now = now or timezone.now()
+    batch_size = batch_size or settings.RETENTION_BATCH_SIZE
+    purge_in_batches(Assessment.objects.filter(client__in=expired_clients(now).values("pk")), batch_size)
+    deleted, after = 0, 0
+    while True:
+        ids = list(expired_clients(now).filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return deleted
+        with transaction.atomic():
+            # delete() counts the cascaded rows too (a check started in the last moment); only clients count here.
+            deleted += expired_clients(now).filter(pk__in=ids).delete()[1].get("workspace.Client", 0)
+        after = ids[-1]
 
 
 def client_assessment_start(

@@ -157,8 +157,16 @@ def heading_problems(page) -> list[str]:
 UNREACHABLE = """() => {
   const controls = document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, summary");
   const problems = [];
+  // Inside a closed <details> only its summary is shown; what it holds is reached by opening it first.
+  const folded = (el) => {
+    for (let d = el.closest("details:not([open])"); d; d = d.parentElement && d.parentElement.closest("details:not([open])")) {
+      const summary = d.querySelector(":scope > summary");
+      if (!summary || !summary.contains(el)) return true;
+    }
+    return false;
+  };
   for (const el of controls) {
-    if (!el.getClientRects().length || el.closest("[hidden], .visually-hidden")) continue;
+    if (!el.getClientRects().length || el.closest("[hidden], .visually-hidden") || folded(el)) continue;
     if (el.matches(".skip-link")) continue;  // on screen only while focused
     el.scrollIntoView({block: "center", inline: "nearest"});
     const box = el.getBoundingClientRect();

@@ -1,9 +1,8 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.management.base import BaseCommand, CommandError
 
 from compliance_wizard.assessments.services import expired_assessments, purge_expired
-from compliance_wizard.workspace.services import expired_clients
+from compliance_wizard.workspace.services import expired_clients, purge_expired_clients
 
 
 class Command(BaseCommand):
@@ -15,6 +14,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=None,
+            help="checks deleted per transaction (default: the RETENTION_BATCH_SIZE setting, 2000)",
+        )
 
     def handle(self, *args, **options):
         periods = (
@@ -30,11 +35,11 @@ class Command(BaseCommand):
                 f"and {clients} archived client(s) ({periods})."
             )
             return
-        drafts, finished = purge_expired()
-        with transaction.atomic():
-            # delete() counts the cascaded rows too; the report names clients only.
-            _total, deleted = expired_clients().delete()
-        clients = deleted.get("workspace.Client", 0)
+        batch_size = options["batch_size"]
+        if batch_size is not None and batch_size < 1:
+            raise CommandError("--batch-size must be at least 1")
+        drafts, finished = purge_expired(batch_size=batch_size)
+        clients = purge_expired_clients(batch_size=batch_size)
         self.stdout.write(
             f"Deleted {drafts} draft(s), {finished} finished assessment(s) "
             f"and {clients} archived client(s) ({periods})."
