@@ -22,7 +22,7 @@ GAP = 0.8
 
 def risk_chart(rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     """Per risk level the open gaps and points to clarify, with the bars' positions and the spoken label."""
-    levels = []
+    levels: list[dict[str, Any]] = []
     for level in LEVELS:
         gaps = sum(1 for r in rows if r["kind"] == "gap" and r["severity"] == level)
         unclear = sum(1 for r in rows if r["kind"] == "to_clarify" and r["severity"] == level)
