@@ -25,7 +25,7 @@ TYPICAL = ROOT / "examples" / "malerbetrieb-muster.yaml"
 
 
 def answers(kind: str) -> dict[str, object]:
-    """typical: the painter of examples/ (many gaps, 24 pages); worst: "don't know" to every question, the longest
+    """typical: the painter of examples/ (many gaps, 12 pages); worst: "don't know" to every question, the longest
     name and website allowed, so that every requirement is open, every text template is offered, and every
     question is asked."""
     from compliance_wizard.engine import UNKNOWN, check_answers, load_checklist, read_answers_file

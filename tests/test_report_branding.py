@@ -61,10 +61,17 @@ def finding(data, finding_id):
     return next(f for f in data["findings"] if f["id"] == finding_id)
 
 
-def action_section(rendered, title):
-    """The squashed text of a finding's section in "what to do", from its heading to its sources."""
+def plan_item(rendered, finding_id):
+    """The squashed text of a finding's part of the action plan, from its heading to the next point's."""
+    rows = report_context(rendered.data, GENERATED_ON)["open_rows"]
+    row = next(r for r in rows if r["id"] == finding_id)
     text = squash(rendered.text)
-    return text[text.rindex(squash(title)) :].split("Quellen:")[0]
+    plan = text[text.index(squash("Aktionsplan: alle Schritte zum Abhaken")) :]
+    plan = plan[: plan.index(squash("Hintergrund zu den offenen Punkten"))]
+    start = plan.index(squash(f"{row['number']}. {row['title']}"))
+    following = [r for r in rows if r["number"] == row["number"] + 1]
+    end = plan.index(squash(f"{following[0]['number']}. {following[0]['title']}")) if following else len(plan)
+    return plan[start:end]
 
 
 def page_with(rendered, fragment):
@@ -165,17 +172,20 @@ class TestCover:
 
     def test_the_logo_is_a_figure_named_after_the_brand(self, branded):
         figures = [node for tag, node in struct_elements(branded.catalog["/StructTreeRoot"]) if tag == "/Figure"]
-        assert [str(f["/Alt"]) for f in figures] == ["Datenschutz Schulz"]
+        logo, chart = (str(f["/Alt"]) for f in figures)  # the chart of open points by risk is the other one
+        assert logo == "Datenschutz Schulz"
+        assert chart.startswith("Balkendiagramm der offenen Punkte nach Risiko.")
 
     def test_the_brand_is_the_document_author(self, branded):
         assert branded.reader.metadata.author == "Datenschutz Schulz"
 
 
 class TestEveryPage:
-    def test_footer_names_the_brand_next_to_the_page_number(self, branded):
+    def test_footer_names_the_client_and_the_brand_next_to_the_page_number(self, branded):
         total = len(branded.pages)
         for number, text in enumerate(branded.pages, 1):
-            assert squash(f"Datenschutz Schulz · Seite {number} von {total}") in squash(text), number
+            footer = squash(f"Malerbetrieb Muster GmbH Datenschutz Schulz · Seite {number} von {total}")
+            assert footer in squash(text), number
 
     def test_headings_stay_in_order(self, branded):
         levels = [int(tag[2]) for tag, _ in struct_elements(branded.catalog["/StructTreeRoot"]) if tag[:2] == "/H"]
@@ -197,9 +207,13 @@ class TestEveryPage:
 
 
 class TestProgress:
-    def test_comes_right_after_the_overview(self, branded):
-        overview = next(n for n, t in enumerate(branded.pages) if "Übersicht aller Anforderungen" in t)
-        assert "Fortschritt seit der letzten Prüfung (4. Mai 2026)" in branded.pages[overview + 1]
+    def test_comes_between_the_summary_and_the_action_plan(self, branded):
+        def page(fragment):
+            return next(n for n, text in enumerate(branded.pages) if squash(fragment) in squash(text))
+
+        summary_end = page("Fragen Sie im Zweifel eine Datenschutzberatung")
+        assert page("Fortschritt seit der letzten Prüfung (4. Mai 2026)") == summary_end + 1
+        assert page("Aktionsplan: alle Schritte zum Abhaken") == summary_end + 2
 
     def test_shows_the_score_before_and_now_with_the_change(self, branded, data, progress):
         before, now = data["earlier"]["score"], data["current"]["score"]
@@ -244,29 +258,30 @@ class TestProgress:
 
 
 class TestNotes:
-    def test_the_action_plan_carries_comment_responsible_and_due_date(self, branded, data):
-        title = finding(data["current"], "advertising-consent")["title"]
-        section = action_section(branded, title)
+    def test_the_action_plan_carries_comment_responsible_and_due_date(self, branded):
+        section = plan_item(branded, "advertising-consent")
+        meta = "Lücke · Risiko: Hoch · Zuständig: Frau Kaya (Büro) · Erledigen bis: 31. Dezember 2026"
+        assert squash(meta) in section
         assert squash("Anmerkung Ihrer Beratung") in section
         assert squash("Bitte die Einwilligungen aus dem Kundenordner") in section
         assert squash("Zuständig: Frau Kaya (Büro)") in section
         assert squash("Erledigen bis: 31. Dezember 2026") in section
 
-    def test_a_note_with_only_a_name_shows_only_the_name(self, branded, data):
-        title = finding(data["current"], "avv-whatsapp")["title"]
-        section = action_section(branded, title)
+    def test_a_note_with_only_a_name_shows_only_the_name(self, branded):
+        section = plan_item(branded, "avv-whatsapp")
         assert squash("Zuständig: Herr Muster") in section
         assert squash("Erledigen bis") not in section and squash("Anmerkung Ihrer Beratung") not in section
 
-    def test_the_overview_shows_who_and_by_when(self, branded):
-        overview = squash(page_with(branded, "Übersicht aller Anforderungen"))
-        assert squash("Zuständig: Frau Kaya (Büro) · Erledigen bis: 31.12.2026") in overview
-        assert squash("Zuständig: Herr Muster") in overview
+    def test_who_and_by_when_come_before_the_steps(self, branded, data):
+        section = plan_item(branded, "advertising-consent")
+        first_step = finding(data["current"], "advertising-consent")["remediation"][0]
+        assert section.index(squash("Zuständig: Frau Kaya")) < section.index(squash(first_step))
+        assert section.index(squash("Anmerkung Ihrer Beratung")) < section.index(squash(first_step))
 
     def test_a_note_on_a_met_requirement_is_left_out(self, branded, data):
         assert finding(data["current"], "consumer-app")["status"] == "met"
         assert not branded.has("Schon erledigt, nur zur Erinnerung.")
-        assert branded.text.count("Zuständig:") == 4  # two notes, each in the overview and the action plan
+        assert branded.text.count("Zuständig:") == 2  # two notes, each once in the action plan
 
     def test_the_due_date_is_written_in_english_in_an_english_report(self, data, notes):
         current = painter_data(data["checklist"], "en")
@@ -330,7 +345,7 @@ class TestWithoutBrand:
         assert plain.reader.metadata.author is None
         # the branded one is the same report with additions: the same findings in the same order
         assert len(branded.pages) > len(plain.pages)
-        assert plain.text.count("☐") == branded.text.count("☐")
+        assert plain.text.count("erledigt am") == branded.text.count("erledigt am") > 0
 
     def test_no_author_no_colour_no_letterhead_in_the_markup(self, data):
         with translation.override("de"):

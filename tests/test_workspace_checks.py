@@ -119,7 +119,7 @@ def test_a_comment_due_date_and_owner_go_into_the_action_plan(logged_in, krause)
     text = pdf_text(download(logged_in, f"/workspace/checks/{check.pk}/report.pdf").content)
     assert "Besprochen am 12. Mai, <b>AVV</b> wird abgeschlossen" in " ".join(text.split())
     assert "Jens Krause" in text
-    assert "30.06.2026" in text
+    assert "30. Juni 2026" in text
 
 
 def test_the_consultant_sees_why_each_finding_has_its_risk_level_and_the_owner_does_not(client, logged_in, krause):

@@ -21,7 +21,7 @@ from .models import Assessment, ReportFile
 from .services import assessment_changes
 
 # Bump when the report layout changes, so cached PDFs are rendered again.
-RENDERER_VERSION = "5"
+RENDERER_VERSION = "6"
 
 
 def report_extras(assessment: Assessment, lang: str) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import re
 import struct
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
@@ -11,21 +12,25 @@ from typing import Any, cast
 import weasyprint
 from django.template.loader import render_to_string
 from django.utils import formats, translation
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from compliance_wizard.branding.brand import Brand
 from compliance_wizard.branding.colors import color_problem, normalize_hex
 from compliance_wizard.branding.logo import MAX_SIZE, PNG_SIGNATURE
 from compliance_wizard.engine.texts import STATUS_LABELS, STATUS_WORDS
 
+from .chart import risk_chart
 from .fetcher import PSEUDO_ORIGIN, ReportFetcher
 from .filenames import name_slug
 from .limits import check_page_count
-from .sections import OPEN, SYMBOLS, cap_rows, finding_rows
+from .sections import OPEN, SYMBOLS, by_risk, cap_rows, finding_rows, next_steps
 
 CONTENT_TYPE = "application/pdf"
 TEMPLATE = "report/pdf.html"
 PDF_VARIANT = "pdf/ua-1"
+FOOTER_NAME_MAX = 100
 
 
 def render_pdf(
@@ -98,6 +103,10 @@ def report_context(
         row["consultant_note"] = _note(notes.get(row["id"])) if notes else None
     counts = {kind: sum(1 for r in rows if r["kind"] == kind) for kind in SYMBOLS}
     lang = str(d["language"])
+    # One number per open point, the same in the plan, its details and the next steps on the first page.
+    open_rows = by_risk([r for r in rows if r["kind"] in OPEN])
+    for number, row in enumerate(open_rows, 1):
+        row["number"] = number
     return {
         "data": d,
         "checklist": d["checklist"],
@@ -105,8 +114,15 @@ def report_context(
         "business": d["business"],
         "generated_on": generated_on,
         "rows": rows,
-        "open_rows": [r for r in rows if r["kind"] in OPEN],
+        "open_rows": open_rows,
+        "next_steps": next_steps(open_rows),
+        "chart": risk_chart(rows, lang),
         "notes": [r for r in rows if r["kind"] == "note"],
+        "met": [r for r in rows if r["kind"] == "met"],
+        "not_applicable": [r for r in rows if r["kind"] == "not_applicable"],
+        "page_footer": _page_footer(),
+        "footer_name": _footer_name(d["business"]["name"] or gettext("Your business")),
+        "footer_brand": _footer_name(brand.name) if brand else "",
         "counts": counts,
         "cap": cap_rows(d, rows),
         "sources": d["sources"],
@@ -117,6 +133,29 @@ def report_context(
         "progress": _progress(progress),
         "changes": list(changes),
     }
+
+
+def _page_footer() -> str:
+    """The page number as the value of a CSS `content` property: a margin box counts pages by itself, while a
+    running element is laid out again on every page. Only our own translation goes in, every character escaped."""
+    words = re.split(r"(%\(pages?\)s)", gettext("Page %(page)s of %(pages)s"))
+    counters = {"%(page)s": "counter(page)", "%(pages)s": "counter(pages)"}
+    # Safe for the <style> it goes into: counters and _css_string() output only, which HTML escaping would break.
+    return mark_safe(" ".join(counters.get(word) or _css_string(word) for word in words if word))  # noqa: S308
+
+
+def _footer_name(name: str) -> str:
+    """A name for every page's footer, as a CSS string. Cut short: the footer has two lines' room."""
+    name = " ".join(name.split())
+    if len(name) > FOOTER_NAME_MAX:
+        name = name[: FOOTER_NAME_MAX - 1].rstrip() + "…"
+    return mark_safe(_css_string(name))  # noqa: S308 - no quote, backslash or "<" survives _css_string()
+
+
+def _css_string(text: str) -> str:
+    """Whatever the text, a CSS string that holds exactly it: everything but letters, digits and spaces is
+    written as an escape, so no quote, backslash or line break can end the string or the rule."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
 
 
 def _brand(brand: Brand | None) -> dict[str, str] | None:

@@ -222,7 +222,7 @@ def hostile_chamber(server: CountingServer) -> Chamber:
 # -- reading what came out ------------------------------------------------------------------------------
 
 
-FOOTER_HEIGHT = 22 / 25.4 * 72  # the bottom page margin (report.css), in points
+FOOTER_HEIGHT = 16 / 25.4 * 72  # the bottom page margin (report.css), in points
 
 
 def page_text(page: pypdf.PageObject) -> tuple[str, str]:
