@@ -1,6 +1,6 @@
 """`make bench`: start the production stack on loopback, drive it, print a table, write bench/results.json.
 
-    python -m bench.run [--plan full|quick|smoke] [--out PATH]
+    python -m bench.run [--plan full|quick|smoke|scale] [--out PATH]
 
 SQLite in a temporary folder by default; PostgreSQL when DATABASE_URL names a benchmark database
 (postgres://postgres@127.0.0.1:5432/compliance_bench; it is dropped and created again, and so is
@@ -92,6 +92,39 @@ TARGETS = {
 }
 # A person who sees nothing happen for longer than this after a click tends to click again.
 FIRST_CLICK_SECONDS = 1.0
+
+
+# The scale plan: a chamber's dashboard and CSV with this many statistics rows, small and large, same run.
+SCALE_ROWS = (2_000, 200_000)
+SCALE_TARGET = 3.0  # large / small, with the finished months' counts kept
+
+
+def scale_bench(database_url: str | None, rows: tuple[int, int] = SCALE_ROWS, log=print) -> dict:
+    databases = Databases.create(database_url)
+    try:
+        log(f"databases: {databases.engine}; migrating")
+        migrate(databases)
+        log(f"scale: {rows[0]:,} and {rows[1]:,} statistics rows")
+        results = json.loads(run([PYTHON, str(BENCH / "scale.py"), *map(str, rows)], app_env(databases), timeout=900))
+    finally:
+        if databases.engine == "sqlite":
+            databases.drop()
+    results["machine"] = machine(databases.engine)
+    results["target"] = {"warm_ratio": f"<= {SCALE_TARGET}"}
+    results["met"] = all(v <= SCALE_TARGET for k, v in results["ratios"].items() if k.endswith("_warm"))
+    return results
+
+
+def scale_table(r: dict) -> str:
+    small, large = r["rows"]["small"], r["rows"]["large"]
+    lines = [f"{'page':<10} {'kind':<5} {small:>10,} rows {large:>10,} rows {'ratio':>7}"]
+    for page in ("dashboard", "csv"):
+        for kind in ("cold", "warm"):
+            a, b = r["pages"][f"{page}_small"][f"{kind}_ms"], r["pages"][f"{page}_large"][f"{kind}_ms"]
+            lines.append(f"{page:<10} {kind:<5} {a:>12.1f} ms {b:>12.1f} ms {b / a:>7.2f}")
+    verdict = "met" if r["met"] else "NOT met"
+    lines.append(f"target: warm ratio <= {SCALE_TARGET}: {verdict} ({r['machine']['database']})")
+    return "\n".join(lines)
 
 
 def scenario(env: dict[str, str], *args: str) -> object:
@@ -587,9 +620,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
         "--plan",
-        choices=sorted(PLANS),
+        choices=sorted([*PLANS, "scale"]),
         default="full",
-        help="full: every figure; quick: figures 1 and 8 in short windows; smoke: everything with tiny numbers",
+        help="full: every figure; quick: figures 1 and 8 in short windows; smoke: everything with tiny numbers; "
+        "scale: the chamber dashboard and CSV with 2,000 and 200,000 statistics rows",
     )
     parser.add_argument("--smoke", action="store_true", help="the same as --plan smoke")
     parser.add_argument("--out", help="where to write the results (JSON); default bench/results.json for --plan full")
@@ -599,6 +633,12 @@ def main(argv: list[str] | None = None) -> int:
     args.out = args.out or str(
         BENCH / "results.json" if name == "full" else Path(tempfile.gettempdir()) / f"bench-{name}.json"
     )
+    if name == "scale":
+        results = scale_bench(os.environ.get("DATABASE_URL"), log=lambda m: print(m, file=sys.stderr, flush=True))
+        Path(args.out).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+        print(scale_table(results))
+        print(f"\nwritten to {args.out}")
+        return 0
     results = bench(
         PLANS[name],
         os.environ.get("DATABASE_URL"),

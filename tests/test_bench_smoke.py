@@ -110,3 +110,13 @@ def test_each_kind_of_the_instruction_count_runs_without_valgrind(kind):
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
+
+
+def test_the_scale_plan_measures_both_chambers_pages_cold_and_warm():
+    from bench.run import scale_bench, scale_table
+
+    results = scale_bench(None, rows=(20, 200), log=lambda message: None)
+    assert results["rows"] == {"small": 20, "large": 200}
+    assert set(results["ratios"]) == {"dashboard_cold", "dashboard_warm", "csv_cold", "csv_warm"}
+    assert all(page["cold_ms"] > 0 and page["warm_ms"] > 0 for page in results["pages"].values())
+    assert "target: warm ratio <= 3.0" in scale_table(results)

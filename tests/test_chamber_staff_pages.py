@@ -8,6 +8,7 @@ member site's brand files (relative to that prefix) would answer 404 there.
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from django.contrib.auth import get_user_model
 from PIL import Image
 
 from compliance_wizard.chambers.models import Chamber, ChamberStaff, CheckStatistic
+from tests.wizard import WizardRun
 
 LAST_YEAR = date.today().year - 1
 
@@ -139,6 +141,7 @@ SETTINGS = {
     "name": "Handwerkskammer Musterstadt",
     "brand_color": "#7a1f1f",
     "checklists": ["whatsapp-business"],
+    "sectors": ["health_care", "personal_services", "construction", "other"],  # every kind: offered as before
 }
 
 
@@ -174,3 +177,59 @@ def test_a_greeting_longer_than_1000_characters_is_refused_with_a_message(clara)
 
 def test_without_a_greeting_the_home_page_starts_with_the_check(client, musterstadt):
     assert "chamber-greeting" not in client.get("/hwk/musterstadt/").content.decode()
+
+
+# -- the kinds of business the chamber's members are offered -------------------------------------------
+
+
+def sector_radios(client, prefix="/hwk/musterstadt", answers=None) -> list[tuple[str, bool]]:
+    """The kinds of business a member's first step offers, each with whether it is chosen already."""
+    run = WizardRun(client, "whatsapp-business", prefix=prefix)
+    run.start()
+    if answers:
+        run.post("usage", answers)
+    page = run.open("usage").content.decode()
+    return [
+        (value, "checked" in tag)
+        for tag, value in re.findall(r'(<input[^>]*name="[^"]*-sector"[^>]*value="([a-z_]+)"[^>]*>)', page)
+    ]
+
+
+def test_staff_choose_the_kinds_of_business_their_members_are_offered(clara, client):
+    page = clara.get("/chambers/musterstadt/settings/").content.decode()
+    assert page.count('type="checkbox" name="sectors"') == 4 and "Bau und Ausbau" in page
+    assert (
+        clara.post("/chambers/musterstadt/settings/", {**SETTINGS, "sectors": ["other", "construction"]}).status_code
+        == 302
+    )
+    assert Chamber.objects.get(slug="musterstadt").sectors == ["construction", "other"]  # in the checklist's order
+    # Offered in the checklist's order, "don't know" always, and nothing chosen for the member when there are two.
+    assert sector_radios(client) == [("construction", False), ("other", False), ("unknown", False)]
+
+
+def test_a_chamber_of_one_trade_has_it_chosen_in_advance_and_the_member_may_still_change_it(clara, client):
+    clara.post("/chambers/musterstadt/settings/", {**SETTINGS, "sectors": ["construction"]})
+    assert sector_radios(client) == [("construction", True), ("unknown", False)]
+    # What the member answered stays theirs.
+    answered = {"sector": "unknown", "app_variant": "business_app", "internal_use": "no"}
+    assert sector_radios(client, answers=answered) == [("construction", False), ("unknown", True)]
+
+
+def test_ticking_every_kind_offers_all_of_them_now_and_later(clara, musterstadt, client):
+    musterstadt.sectors = ["construction"]
+    musterstadt.save()
+    assert clara.post("/chambers/musterstadt/settings/", SETTINGS).status_code == 302
+    assert Chamber.objects.get(slug="musterstadt").sectors == []
+    assert [value for value, _chosen in sector_radios(client)] == [
+        "health_care",
+        "personal_services",
+        "construction",
+        "other",
+        "unknown",
+    ]
+
+
+def test_no_kind_ticked_is_refused_with_a_message(clara, musterstadt):
+    response = clara.post("/chambers/musterstadt/settings/", {**SETTINGS, "sectors": []})
+    assert response.status_code == 400
+    assert 'id="id_sectors_error"' in response.content.decode()

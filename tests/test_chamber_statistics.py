@@ -21,10 +21,11 @@ from django.utils import translation
 from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.assessments.services import assessment_submit, draft_start
 from compliance_wizard.catalog import registry
+from compliance_wizard.chambers import figures_cache
 from compliance_wizard.chambers import statistics as stats
 from compliance_wizard.chambers.models import Chamber, ChamberStaff, CheckStatistic
 from compliance_wizard.chambers.statistics import K, Row
-from compliance_wizard.chambers.views import build_report, count_statistics, csv_rows
+from compliance_wizard.chambers.views import build_report, csv_rows
 from compliance_wizard.spreadsheet import csv_cell, csv_text
 from tests.workspace import neglected_answers
 
@@ -299,19 +300,20 @@ def test_the_database_counts_exactly_what_the_rules_count_row_by_row(musterstadt
     record(Chamber.objects.create(slug="nordstadt", name="Nordstadt"), month(3), 7)
     record(musterstadt, month(3), 7, checklist_id="website")
     months = YEAR[:9]
-    query = CheckStatistic.objects.filter(chamber=musterstadt, checklist_id=WHATSAPP, month__in=months)
     is_earlier = "1.0.0".__eq__
-
-    counted = count_statistics(query, is_earlier)
-
     expected = stats.count_rows(rows, months, is_earlier)
-    assert (counted.months, counted.bands, counted.gaps, counted.earlier) == (
-        expected.months,
-        expected.bands,
-        expected.gaps,
-        expected.earlier,
-    )
-    assert stats.protected(counted, months, requirement_ids) == stats.figures(rows, months, requirement_ids, is_earlier)
+
+    # Counted by the database the first time, and from the cache the second: the same either way.
+    for _time in ("counted", "cached"):
+        counted = figures_cache.counts(musterstadt, WHATSAPP, months, date.today(), is_earlier)
+        assert (counted.months, counted.bands, counted.gaps, counted.earlier) == (
+            expected.months,
+            expected.bands,
+            expected.gaps,
+            expected.earlier,
+        )
+        figures = stats.figures(rows, months, requirement_ids, is_earlier)
+        assert stats.protected(counted, months, requirement_ids) == figures
 
 
 def _read_csv(response) -> list[list[str]]:
@@ -456,3 +458,77 @@ def test_every_combination_of_bands_in_small_selections_is_either_safe_or_withhe
             continue
         hidden = [c for _b, c in figures.bands if not c.shown]
         assert len(hidden) != 1, (green, amber, red)
+
+
+# -- "Betriebe wie Ihrer": a member's check against the chamber's others ------------------------------
+
+
+def peers(scores: dict[int, int], gaps: dict[str, int] | None = None) -> stats.PeerCounts:
+    return stats.PeerCounts(scores=scores, gaps=gaps or {})
+
+
+def test_a_member_is_told_the_share_of_the_group_with_a_lower_score_rounded_down_to_tens():
+    # 13 of 20 scored lower: 65 %, said as "better than 60 %", which is true; 70 would not be.
+    assert stats.standing({40: 13, 80: 7}, own=70) == stats.Standing(stats.SHARE, 60)
+    assert stats.standing({40: 7, 80: 13}, own=70) == stats.Standing(stats.SHARE, 30)
+    # Equal scores are not "worse": 10 of 20 below, 10 at the member's own score.
+    assert stats.standing({50: 10, 70: 10}, own=70) == stats.Standing(stats.SHARE, 50)
+
+
+def test_the_share_never_says_everyone_or_no_one():
+    # 5 below and 95 above: 5 %, said as "fewer than 10 %" (percent 0), never "better than 0 %" as a count.
+    assert stats.standing({10: 5, 90: 95}, own=50) == stats.Standing(stats.SHARE, 0)
+    # 95 below and 5 at or above: floored to 90, never 100.
+    assert stats.standing({10: 95, 90: 5}, own=50) == stats.Standing(stats.SHARE, 90)
+
+
+def test_fewer_than_five_below_or_above_is_said_only_as_fewer_than_five():
+    # None below, one below and four below read the same: none of them is given away.
+    for below in (0, 1, 4):
+        assert stats.standing({10: below, 90: 20}, own=50) == stats.Standing(stats.FEW_BELOW), below
+    for above in (1, 4):
+        assert stats.standing({10: 20, 90: above}, own=50) == stats.Standing(stats.FEW_ABOVE), above
+
+
+def test_a_group_split_into_two_small_parts_says_nothing_about_the_score():
+    assert stats.standing({10: 4, 90: 4}, own=50) is None
+    assert stats.standing({10: 2, 90: 2}, own=50) is None  # and a group under five never
+
+
+def test_the_frequent_gaps_shown_are_those_the_member_met_that_at_least_five_others_left_open():
+    gaps = {"avv": 12, "backup": 9, "notice": 9, "access": 4, "autosave": 30}
+    met = ["access", "notice", "backup", "avv"]  # rule-file order; "autosave" is still open for the member
+    # Most frequent first, ties in rule-file order; "access" (4) would describe a small group.
+    assert stats.closed_gaps(gaps, met) == ("avv", "notice", "backup")
+    assert stats.closed_gaps(gaps, ["access", "autosave"]) == ("autosave",)
+    assert stats.closed_gaps({"avv": 4}, ["avv"]) == ()
+
+
+def test_the_own_kind_of_business_is_the_group_when_it_has_at_least_five_checks():
+    everyone = peers({30: 50, 90: 50}, {"avv": 60})
+    construction = peers({30: 2, 60: 3}, {"backup": 5})
+    found = stats.compare(70, ["avv", "backup"], everyone, construction)
+    assert found == stats.Comparison(stats.SECTOR, stats.Standing(stats.FEW_ABOVE), ("backup",))
+
+
+def test_an_own_kind_with_fewer_than_five_checks_falls_back_to_all_members():
+    everyone = peers({30: 50, 90: 50}, {"avv": 60})
+    construction = peers({30: 4}, {"backup": 4})
+    found = stats.compare(70, ["avv", "backup"], everyone, construction)
+    assert found == stats.Comparison(stats.ALL_MEMBERS, stats.Standing(stats.SHARE, 50), ("avv",))
+    # A member without a kind of business (or "don't know") is compared with all members too.
+    assert stats.compare(70, ["avv"], everyone, None).group == stats.ALL_MEMBERS
+
+
+def test_nothing_is_compared_when_every_group_is_smaller_than_five():
+    assert stats.compare(70, ["avv"], peers({30: 4}, {"avv": 4}), peers({30: 3}, {"avv": 3})) is None
+    assert stats.compare(70, ["avv"], peers({}), None) is None
+
+
+def test_a_comparison_with_nothing_to_say_is_not_shown():
+    # Five checks, all below, none with a gap the member met: "fewer than five above" is all, and that is shown.
+    assert stats.compare(70, [], peers({30: 5}), None) == stats.Comparison(
+        stats.ALL_MEMBERS, stats.Standing(stats.FEW_ABOVE), ()
+    )
+    # Split into two small parts and no frequent gap: nothing left to show.
+    assert stats.compare(50, ["avv"], peers({30: 4, 90: 4}, {"avv": 3}), None) is None

@@ -55,7 +55,7 @@ def test_no_free_text_field_keeps_a_bidi_control(name):
     fields = free_text_fields(make())
     assert fields
     data = {field: TAINTED for field in fields} | {"accent_color": "#0b5394", "brand_color": "#0b5394"}
-    data |= {"checklists": ["whatsapp-business"]}
+    data |= {"checklists": ["whatsapp-business"], "sectors": ["construction"]}
     form = make(data)
     form.is_valid()
     for field in fields:

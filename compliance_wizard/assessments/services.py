@@ -156,6 +156,7 @@ def assessment_submit(token: str, checklist: Checklist, answers: Mapping[str, st
             band=result.band,
             score=result.score,
             gaps=[f.requirement.id for f in result.open_findings],
+            sector=check.answers.get(checklist.sector_question, "") if checklist.sector_question else "",
         )
     return assessment
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from compliance_wizard.branding.fields import AccentColorField, FreeTextField, LogoField
+from compliance_wizard.catalog import registry
 from compliance_wizard.engine.answers_file import clean_name
 
 from .models import Chamber
@@ -101,6 +102,16 @@ class ChamberSettingsForm(forms.Form):
         help_text=_("With every box ticked, checklists added to this installation later are offered as well."),
         error_messages={"required": _("Please choose at least one checklist.")},
     )
+    sectors = forms.MultipleChoiceField(
+        label=_("Kinds of business among your members"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The check asks each business what kind it is and offers only the kinds ticked here, and "
+            "“don't know”. With exactly one ticked, it is chosen in advance. With every box ticked, all kinds "
+            "are offered, including any added to the checklists later."
+        ),
+        error_messages={"required": _("Please choose at least one kind of business.")},
+    )
 
     # The model fields this form writes; everything else (slug, host) is left as it is.
     FIELDS = (
@@ -114,13 +125,19 @@ class ChamberSettingsForm(forms.Form):
         "privacy_url",
         "accessibility_url",
         "checklists",
+        "sectors",
     )
 
     def __init__(self, *args: Any, chamber: Chamber, checklists: Sequence[tuple[str, str]], **kwargs: Any) -> None:
         offered = chamber.checklists or [checklist_id for checklist_id, _title in checklists]
-        initial = {name: getattr(chamber, name) for name in self.FIELDS} | {"checklists": offered}
+        sectors = registry.sector_choices()
+        kinds = chamber.sectors or [sector for sector, _label in sectors]
+        initial = {name: getattr(chamber, name) for name in self.FIELDS} | {"checklists": offered, "sectors": kinds}
         super().__init__(*args, initial=initial, **kwargs)
         self.fields["checklists"].choices = list(checklists)
+        self.fields["sectors"].choices = sectors
+        if not sectors:  # no checklist asks for the kind of business: nothing to choose
+            self.fields["sectors"].required = False
         self.chamber = chamber
 
     def clean_name(self) -> str:
@@ -148,6 +165,12 @@ class ChamberSettingsForm(forms.Form):
         chosen = set(self.cleaned_data["checklists"])
         ids = [checklist_id for checklist_id, _title in self.fields["checklists"].choices]
         return [] if chosen == set(ids) else [checklist_id for checklist_id in ids if checklist_id in chosen]
+
+    def clean_sectors(self) -> list[str]:
+        # As with the checklists: every kind ticked is stored as "all of them", now and later.
+        chosen = set(self.cleaned_data["sectors"])
+        ids = [sector for sector, _label in self.fields["sectors"].choices]
+        return [] if chosen == set(ids) else [sector for sector in ids if sector in chosen]
 
     def save(self) -> Chamber:
         chamber = self.chamber

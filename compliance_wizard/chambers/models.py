@@ -86,6 +86,9 @@ class CheckStatistic(models.Model):
     band = models.CharField(max_length=10)
     score = models.PositiveSmallIntegerField(null=True)  # the score as shown (capped); null in rows before 1.1.0
     gaps = models.JSONField(default=list)  # requirement ids that were open (gap or to clarify); notes never
+    # The kind of business answered to the checklist's sector question (an option id; empty if it has none, or in
+    # rows written before it was recorded), for comparing with businesses like the member's; staff never see it.
+    sector = models.CharField(max_length=100, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["chamber", "month"], name="statistic_month")]

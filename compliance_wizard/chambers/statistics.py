@@ -22,6 +22,10 @@ The rules, and why:
    over: otherwise comparing the page before and after one member's check would show that check's
    band and gaps. What stays possible is comparing this year's page at the end of two months,
    which gives the band and gap figures of the one month in between, however few checks it had.
+6. **A member's comparison** ("Betriebe wie Ihrer", see `compare`) shows no count and no total: only
+   which share of the group scored lower, floored to tens, and which requirements were open in at
+   least K of them. Its group is fixed by the check (the months before the check's month), so the
+   page never changes while other members finish theirs; see `compare` for the rest.
 """
 
 from __future__ import annotations
@@ -286,3 +290,85 @@ def _sumset(a: Intervals, b: Intervals) -> Intervals:
 
 def _contains(intervals: Intervals, value: int) -> bool:
     return any(lo <= value <= hi for lo, hi in intervals)
+
+
+# -- one member's check against the chamber's others ("Betriebe wie Ihrer") ---------------------------
+
+SECTOR, ALL_MEMBERS = "sector", "all"
+SHARE = "share"  # the share of the group with a lower score, floored to tens
+FEW_BELOW = "few_below"  # fewer than K scored lower (none included)
+FEW_ABOVE = "few_above"  # fewer than K reached the member's score or more
+
+
+@dataclass(frozen=True)
+class PeerCounts:
+    """The raw counts of a comparison group: checks per score and per open requirement. Never displayed."""
+
+    scores: Mapping[int, int]
+    gaps: Mapping[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.scores.values())
+
+
+@dataclass(frozen=True)
+class Standing:
+    kind: str
+    percent: int | None = None  # only for SHARE: 0, 10, ... 90
+
+
+@dataclass(frozen=True)
+class Comparison:
+    group: str  # SECTOR or ALL_MEMBERS
+    standing: Standing | None  # None: the scores of this group would say too much
+    closed: tuple[str, ...]  # requirement ids, most often open among the group first
+
+
+def standing(scores: Mapping[int, int], own: int) -> Standing | None:
+    """Where `own` stands among the group's scores, as coarsely as a group of K allows.
+
+    Those below and those at or above are two cells that add up to the group, so each is protected
+    like a small cell: under K it is only "fewer than K", and if both are, nothing is said. The share
+    is floored, not rounded, so "better than 60 %" is always true, and never reaches 100 (at least K
+    are at or above). No total is shown, so a share cannot be turned back into a count.
+    """
+    total = sum(scores.values())
+    if total < K:
+        return None
+    below = sum(n for score, n in scores.items() if score < own)
+    rest = total - below
+    if below < K and rest < K:
+        return None
+    if below < K:
+        return Standing(FEW_BELOW)
+    if rest < K:
+        return Standing(FEW_ABOVE)
+    return Standing(SHARE, below * 10 // total * 10)
+
+
+def closed_gaps(gaps: Mapping[str, int], met: Sequence[str], limit: int = 3) -> tuple[str, ...]:
+    """The requirements the member has met that were most often open in the group: only those open in at
+    least K of its checks (fewer would describe a small group), most frequent first, ties in `met`'s order.
+    Only the order is shown, never a count."""
+    position = {requirement: i for i, requirement in enumerate(met)}
+    frequent = [requirement for requirement in met if gaps.get(requirement, 0) >= K]
+    return tuple(sorted(frequent, key=lambda r: (-gaps[r], position[r]))[:limit])
+
+
+def compare(own: int, met: Sequence[str], all_members: PeerCounts, same_sector: PeerCounts | None) -> Comparison | None:
+    """The member's comparison with the chamber's other checks of the same checklist, or None.
+
+    The businesses of the member's own kind when they are at least K, otherwise all members (if they
+    are at least K). Only one group is ever shown, so that no page offers two groups to subtract from
+    each other. The check's own statistics row is always left out: the caller counts only months
+    before the check's month (the row has no link to its check, so the month is what tells them apart).
+    """
+    if same_sector is not None and same_sector.total >= K:
+        group, name = same_sector, SECTOR
+    else:
+        group, name = all_members, ALL_MEMBERS
+    if group.total < K:
+        return None
+    result = Comparison(name, standing(group.scores, own), closed_gaps(group.gaps, met))
+    return result if result.standing is not None or result.closed else None

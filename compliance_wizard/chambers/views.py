@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -12,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, QuerySet
+from django.db.models import Max, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import get_script_prefix, reverse
@@ -28,7 +26,7 @@ from compliance_wizard.engine.model import Checklist
 from compliance_wizard.engine.texts import BAND_LABELS, STATUS_LABELS
 from compliance_wizard.spreadsheet import csv_text
 
-from . import public
+from . import figures_cache, public
 from . import statistics as stats
 from .access import chamber_staff_required, staff_chambers
 from .forms import ChamberSettingsForm, StatisticsFilterForm
@@ -172,11 +170,14 @@ class Report:
 def _selected_report(request: HttpRequest, chamber: Chamber) -> tuple[StatisticsFilterForm, Report | None]:
     today = timezone.localdate()
     choices = _checklist_choices(chamber)
-    recorded = list(CheckStatistic.objects.filter(chamber=chamber).dates("month", "month"))
-    years = stats.selectable_years(min(recorded, default=None), today)
+    # Two look-ups in the (chamber, month) index, not a pass over every row.
+    rows = CheckStatistic.objects.filter(chamber=chamber)
+    first = rows.aggregate(first=Min("month"))["first"]
+    last_closed = rows.filter(month__lt=stats.first_of_month(today)).aggregate(last=Max("month"))["last"]
+    years = stats.selectable_years(first, today)
     initial: dict[str, Any] = {
         "checklist": choices[0][0] if choices else "",
-        "year": stats.default_year(recorded, today),
+        "year": stats.default_year([last_closed] if last_closed else [], today),
     }
     bound = bool({"checklist", "year"} & set(request.GET))
     data = {**{k: str(v) for k, v in initial.items()}, **request.GET.dict()} if bound else None
@@ -191,21 +192,19 @@ def _checklist_choices(chamber: Chamber) -> list[tuple[str, str]]:
     """Checklists the chamber offers, then any it no longer offers but has figures for."""
     known = {c.id: c for c in registry.all_checklists()}
     offered = [checklist_id for checklist_id in known if chamber.offers(checklist_id)]
-    recorded = set(
-        CheckStatistic.objects.filter(chamber=chamber).values_list("checklist_id", flat=True).distinct().order_by()
-    )
+    recorded = figures_cache.recorded_checklists(chamber, timezone.localdate())
     ids = offered + sorted(recorded - set(offered))
     return [(checklist_id, _title(known.get(checklist_id), checklist_id)) for checklist_id in ids]
 
 
 def build_report(chamber: Chamber, checklist_id: str, year: int, today: date, titles: dict[str, str]) -> Report:
     months = stats.closed_months(year, today)
-    query = CheckStatistic.objects.filter(chamber=chamber, checklist_id=checklist_id, month__in=months)
     checklist = _checklist(checklist_id)
     requirements = sorted(checklist.requirements, key=lambda r: r.order) if checklist else []
     changed_in = latest_change_version(checklist.changelog) if checklist else None
     is_earlier = None if changed_in is None else (lambda version: is_before(version, changed_in))
-    figures = stats.protected(count_statistics(query, is_earlier), months, [r.id for r in requirements])
+    counted = figures_cache.counts(chamber, checklist_id, months, today, is_earlier)
+    figures = stats.protected(counted, months, [r.id for r in requirements])
 
     lang = registry.language_for(checklist) if checklist else ""
     requirement_titles = {r.id: r.title.get(lang) for r in requirements}
@@ -224,26 +223,6 @@ def build_report(chamber: Chamber, checklist_id: str, year: int, today: date, ti
         changed_in=changed_in,
         earlier=None if figures.earlier is None else _line("", figures.earlier, "earlier", total),
     )
-
-
-def count_statistics(query: QuerySet[CheckStatistic], is_earlier: Callable[[str], bool] | None) -> stats.Counts:
-    """What stats.count_rows counts, counted by the database: one grouped query per figure.
-
-    The gaps are grouped by the whole list, so Python only sees each combination of open requirements
-    once (a few hundred), however many checks there are.
-    """
-
-    def grouped(field: str) -> list[tuple[Any, int]]:
-        return list(query.values_list(field).annotate(n=Count("pk")).order_by())
-
-    per_gap: Counter[str] = Counter()
-    for gaps, n in grouped("gaps"):
-        for gap in set(gaps or ()):
-            per_gap[gap] += n
-    earlier = None
-    if is_earlier is not None:
-        earlier = sum(n for version, n in grouped("checklist_version") if is_earlier(version))
-    return stats.Counts(months=dict(grouped("month")), bands=dict(grouped("band")), gaps=per_gap, earlier=earlier)
 
 
 def _line(label: str, cell: stats.Cell, key: str, total: int | None) -> Line:

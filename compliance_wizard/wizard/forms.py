@@ -78,6 +78,10 @@ class StepForm(forms.Form):
             options = question.options
             if question.id == sector and chamber is not None and chamber.sectors:
                 options = tuple(o for o in options if chamber.offers_sector(o.id))
+                chosen = [o.id for o in options if o.id in chamber.sectors]
+                if len(chosen) == 1 and not self.is_bound:
+                    # A chamber of one trade answers for its members; they can still choose "don't know".
+                    self.initial.setdefault(question.id, chosen[0])
             self.fields[question.id] = forms.ChoiceField(
                 label=question.text.get(lang),
                 help_text=question.help.get(lang),

@@ -159,7 +159,8 @@ UNREACHABLE = """() => {
   const problems = [];
   // Inside a closed <details> only its summary is shown; what it holds is reached by opening it first.
   const folded = (el) => {
-    for (let d = el.closest("details:not([open])"); d; d = d.parentElement && d.parentElement.closest("details:not([open])")) {
+    const closed = "details:not([open])";
+    for (let d = el.closest(closed); d; d = d.parentElement && d.parentElement.closest(closed)) {
       const summary = d.querySelector(":scope > summary");
       if (!summary || !summary.contains(el)) return true;
     }

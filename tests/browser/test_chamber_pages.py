@@ -4,13 +4,15 @@ the app's own origin, and on a phone the branded header fits."""
 from __future__ import annotations
 
 import io
+from datetime import date, timedelta
 
 import pytest
 from PIL import Image
 
 from compliance_wizard.assessments.services import assessment_submit, draft_start
 from compliance_wizard.catalog import registry
-from compliance_wizard.chambers.models import Chamber
+from compliance_wizard.chambers.models import Chamber, CheckStatistic
+from compliance_wizard.chambers.statistics import first_of_month
 from tests.workspace import neglected_answers
 
 from .audit import Audit
@@ -21,7 +23,8 @@ PREFIX = "/hwk/musterstadt"
 
 @pytest.fixture
 def musterstadt_checks(transactional_db):
-    """The Handwerkskammer Musterstadt with a logo and colour, one member's draft and one finished check."""
+    """The Handwerkskammer Musterstadt with a logo and colour, one member's draft and one finished check, and
+    twenty earlier checks of construction businesses to compare it with."""
     logo = io.BytesIO()
     Image.new("RGB", (400, 120), (122, 31, 31)).save(logo, "PNG")
     chamber = Chamber.objects.create(
@@ -38,6 +41,19 @@ def musterstadt_checks(transactional_db):
     draft = draft_start(checklist, "de", "Tischlerei Nord", chamber=chamber)
     finished = draft_start(checklist, "de", "Bäckerei Süd", chamber=chamber)
     assessment_submit(finished.token, checklist, neglected_answers())
+    before = first_of_month(first_of_month(date.today()) - timedelta(days=1))
+    CheckStatistic.objects.bulk_create(
+        CheckStatistic(
+            chamber=chamber,
+            checklist_id=checklist.id,
+            month=before,
+            band="amber",
+            score=40 + 40 * (n % 3 == 0),
+            gaps=["consumer-app", "contact-sync"],
+            sector="construction",
+        )
+        for n in range(20)
+    )
     return {"draft": draft.token, "finished": finished.token}
 
 
@@ -56,6 +72,7 @@ def test_the_chambers_pages_pass_axe(page, musterstadt_checks):
         assert page.goto(path).status == 200, path
         page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
         audit.check(name, page)
+    assert page.get_by_role("heading", name="Betriebe wie Ihrer").is_visible()  # the result page, last
     assert page.locator(".chamber-logo").evaluate("img => img.naturalWidth") > 0
     accent = page.evaluate("() => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim()")
     assert accent == "#7a1f1f"
