@@ -299,7 +299,7 @@ class TestForeignFiles:
     def test_a_random_json_object_gets_every_problem_at_once(self):
         problems = problems_of({"name": "Bob", "age": 42})
         assert problems[0] == "This is not an assessment export or answers file: it has neither 'format' nor 'answers'."
-        allowed = "(allowed: checklist, language, business, answers)"
+        allowed = "(allowed: checklist, language, business, answers, details)"
         assert any(p.startswith(f"name: unknown key {allowed}") for p in problems)
         assert any(p.startswith("age: unknown key") for p in problems)
 
