@@ -113,11 +113,11 @@ def test_an_exported_assessment_is_read_in_a_batch_too(tmp_path, muster, krause)
     assert first.split(": ", 1)[1] == second.split(": ", 1)[1]
 
 
-@pytest.mark.parametrize("option", ["--json", "--pdf"])
-def test_json_and_pdf_take_a_single_file(tmp_path, muster, krause, option):
+@pytest.mark.parametrize("option", ["--json", "--pdf", "--docx"])
+def test_json_pdf_and_docx_take_a_single_file(tmp_path, muster, krause, option):
     out, _, error = assess(muster, krause, option, tmp_path / "out")
     assert error is not None
-    assert "--json and --pdf take a single answers file; for several files use --pdf-dir DIR" in str(error)
+    assert "--json, --pdf and --docx take a single answers file; for several files use --pdf-dir DIR" in str(error)
     assert out == ""
 
 

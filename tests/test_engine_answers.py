@@ -72,7 +72,7 @@ class TestAnswersFile:
             "language: fr\nextra: 1\nbusiness:\n  name: [1]\n  website: ftp://x\n  phone: 1\n", "a.yaml"
         )
         assert doc.problems == [
-            "a.yaml: unknown key 'extra' (allowed: checklist, language, business, answers)",
+            "a.yaml: unknown key 'extra' (allowed: checklist, language, business, answers, details)",
             "a.yaml: missing key 'answers'",
             "a.yaml: language: 'fr' is not one of de, en",
             "a.yaml: business: unknown key 'phone' (allowed: name, website)",

@@ -15,7 +15,6 @@ from compliance_wizard.report.docx import documents_docx
 from compliance_wizard.report.filenames import name_slug
 
 from .models import Assessment
-from .reports import report_extras
 
 
 def known_details(assessment: Assessment) -> dict[str, str]:
@@ -47,6 +46,9 @@ def assessment_documents(assessment: Assessment, lang: str) -> list[RenderedDocu
 
 def assessment_docx(assessment: Assessment, lang: str) -> tuple[str, bytes]:
     """The documents as one Word file, with the consultant's or chamber's brand in the header."""
+    # Here, not at the top: reports.py prints these documents into the PDF, so it imports this module.
+    from .reports import report_extras
+
     documents = assessment_documents(assessment, lang)
     extras = report_extras(assessment, lang)
     details = known_details(assessment)

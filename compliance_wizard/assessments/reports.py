@@ -12,16 +12,19 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from compliance_wizard.engine.documents import RenderedDocument
+
 # Rendered in a child process at a lower priority, a few at a time, so that wizard requests keep flowing.
 from compliance_wizard.report.isolated import DEFAULT_WAIT, render_pdf
 from compliance_wizard.report.limits import render_timeout
 
 from . import hooks
+from .documents import assessment_documents
 from .models import Assessment, ReportFile
 from .services import assessment_changes
 
 # Bump when the report layout changes, so cached PDFs are rendered again.
-RENDERER_VERSION = "6"
+RENDERER_VERSION = "7"
 
 
 def report_extras(assessment: Assessment, lang: str) -> dict[str, Any]:
@@ -40,16 +43,35 @@ def _fingerprint(extras: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(visible, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def _cache_key(assessment: Assessment, lang: str, extras: dict[str, Any], changes: list[dict[str, Any]]) -> str:
+def report_documents(assessment: Assessment, lang: str) -> dict[str, Any]:
+    """The documents for the report's appendix (report.pdf.appendix_documents() decides what is printed)."""
+    return {"documents": assessment_documents(assessment, lang), "details_given": bool(assessment.details)}
+
+
+def _documents_fingerprint(documents: list[RenderedDocument], details_given: bool) -> str:
+    # The documents as printed: an edited detail, or a corrected text or authority address in the rule files
+    # (not part of the content hash), must never be served from a PDF rendered before.
+    printed = [(d.id, d.title, d.usage, d.text) for d in documents] if details_given else []
+    return hashlib.sha256(json.dumps(printed).encode()).hexdigest()[:16]
+
+
+def _cache_key(
+    assessment: Assessment,
+    lang: str,
+    extras: dict[str, Any],
+    changes: list[dict[str, Any]],
+    documents: dict[str, Any],
+) -> str:
     # A change of the rule files since the check (engine/changelog.py) puts a notice into its report.
     changed = ",".join(c["id"] for c in changes) or "-"
-    fingerprint = hashlib.sha256(f"{_fingerprint(extras)}|{changed}".encode()).hexdigest()[:16]
+    printed = _documents_fingerprint(documents["documents"], documents["details_given"])
+    fingerprint = hashlib.sha256(f"{_fingerprint(extras)}|{changed}|{printed}".encode()).hexdigest()[:16]
     return f"{lang}:{assessment.content_hash}:{RENDERER_VERSION}:{fingerprint}"
 
 
 def cached_report_pdf(assessment: Assessment, lang: str, extras: dict[str, Any]) -> tuple[str, str, bytes] | None:
     """The report if it was rendered before and nothing shown in it has changed since, else None."""
-    key = _cache_key(assessment, lang, extras, assessment_changes(assessment, lang))
+    key = _cache_key(assessment, lang, extras, assessment_changes(assessment, lang), report_documents(assessment, lang))
     cached = assessment.reports.filter(key=key).first()
     return None if cached is None else (cached.filename, "application/pdf", bytes(cached.content))
 
@@ -57,13 +79,14 @@ def cached_report_pdf(assessment: Assessment, lang: str, extras: dict[str, Any])
 def report_pdf(assessment: Assessment, lang: str, extras: dict[str, Any]) -> tuple[str, str, bytes]:
     """The report with the extras its owner assembled (report_extras(), or the workspace's own)."""
     changes = assessment_changes(assessment, lang)
-    key = _cache_key(assessment, lang, extras, changes)
+    documents = report_documents(assessment, lang)
+    key = _cache_key(assessment, lang, extras, changes, documents)
     cached = assessment.reports.filter(key=key).first()
     if cached is not None:
         return cached.filename, "application/pdf", bytes(cached.content)
     finished = timezone.localdate(assessment.finished_at)
     filename, mimetype, content = render_pdf(
-        assessment.result_for(lang), generated_on=finished, changes=changes, **extras
+        assessment.result_for(lang), generated_on=finished, changes=changes, **documents, **extras
     )
     try:
         with transaction.atomic():

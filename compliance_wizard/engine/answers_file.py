@@ -8,6 +8,9 @@ business:                           # optional, used in the text templates
 answers:
   app_variant: business_app
   avv_whatsapp: yes
+details:                            # optional, the details for the documents (engine/details.py)
+  email: info@maler-muster.de
+  state: by
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .details import clean_details
 from .errors import shown
 from .texts import SUPPORTED_LANGUAGES
 from .yamlfile import MAX_DEPTH, parse_yaml, read_text, too_deep
 
-DOCUMENT_KEYS = ("checklist", "language", "business", "answers")
+DOCUMENT_KEYS = ("checklist", "language", "business", "answers", "details")
 BUSINESS_KEYS = ("name", "website")
 MAX_NAME = 200
 MAX_WEBSITE = 300
@@ -37,6 +41,7 @@ class AnswersDocument:
     business_name: str = ""
     website: str = ""
     answers: object = None
+    details: dict[str, str] = field(default_factory=dict)  # cleaned and valid, as the details form keeps them
     problems: list[str] = field(default_factory=list)
 
 
@@ -101,6 +106,13 @@ def answers_document(data: object, label: str) -> AnswersDocument:
     if language is not None and language not in SUPPORTED_LANGUAGES:
         doc.problems.append(f"{label}: language: '{shown(language)}' is not one of {', '.join(SUPPORTED_LANGUAGES)}")
     doc.language = language if language in SUPPORTED_LANGUAGES else None
+
+    details = data.get("details") or {}
+    if isinstance(details, dict):
+        doc.details, problems = clean_details(details)
+        doc.problems += [f"{label}: details: {p}" for p in problems]
+    else:
+        doc.problems.append(f"{label}: details: must be a mapping of detail -> value (e.g. email: info@example.de)")
 
     business = data.get("business") or {}
     if not isinstance(business, dict):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from .errors import shown
+
 # Each detail a document may name as {placeholder}, with what the owner is asked to fill in when it is missing.
 DETAIL_LABELS: dict[str, dict[str, str]] = {
     "controller_name": {"de": "Name des Betriebs", "en": "name of the business"},
@@ -71,6 +73,13 @@ CHAT_DELETION: dict[str, dict[str, str]] = {
     "12": {"de": "zwölf Monaten", "en": "twelve months"},
 }
 
+# The sixteen Länder by ISO 3166-2 code (without "DE-"): the complaint right needs the authority of each.
+STATES = ("bw", "by", "be", "bb", "hb", "hh", "he", "mv", "ni", "nw", "rp", "sl", "sn", "st", "sh", "th")
+WEB_ADDRESSES = ("website", "imprint_url", "privacy_url")
+# A plausibility check, not RFC 5322: one @, a dot in the domain, nothing that would end a line or a list.
+_EMAIL_RE = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
+_WEB_RE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
+
 MISSING = {"de": "noch auszufüllen", "en": "still to fill in"}
 MISSING_LIST = {"de": "Noch auszufüllen", "en": "Still to fill in"}
 
@@ -97,18 +106,41 @@ def details_asked(answers: Mapping[str, str], given: Mapping[str, str]) -> set[s
 
 
 def clean_details(raw: Mapping[str, object]) -> tuple[dict[str, str], list[str]]:
-    """The known details of `raw`, cleaned, with a problem for each unknown or too long one."""
+    """The valid details of `raw`, cleaned, with a problem naming the key for each one left out.
+
+    The rules of the details form (compliance_wizard/assessments/forms.py), for the ways in without it: an
+    answers file, a workspace import. Text only, within its length; an e-mail address, http(s) web addresses,
+    a federal state and a deletion period the documents know.
+    """
     details: dict[str, str] = {}
     problems: list[str] = []
     for name, value in raw.items():
         if name not in DETAIL_LIMITS:
-            problems.append(f"unknown detail '{name}' (known: {', '.join(DETAIL_LIMITS)})")
+            problems.append(f"unknown detail '{shown(name)}' (known: {', '.join(DETAIL_LIMITS)})")
             continue
-        cleaned = clean_detail(value)
-        if len(cleaned) > DETAIL_LIMITS[name]:
-            problems.append(f"detail '{name}' is longer than {DETAIL_LIMITS[name]} characters")
+        if isinstance(value, bool) or not isinstance(value, str | int | None):
+            problems.append(f"detail '{name}' must be text")
+            continue
+        # A number is fine where YAML reads one: `chat_deletion: 3`, a phone number without spaces.
+        cleaned = clean_detail(str(value) if isinstance(value, int) else value)
+        problem = _detail_problem(name, cleaned) if cleaned else None
+        if problem:
+            problems.append(f"detail '{name}' {problem}")
         elif cleaned:
             details[name] = cleaned
-    if details.get("chat_deletion", "1") not in CHAT_DELETION:
-        problems.append(f"detail 'chat_deletion' must be one of {', '.join(CHAT_DELETION)} (months)")
     return details, problems
+
+
+def _detail_problem(name: str, value: str) -> str | None:
+    # A choice first: "must be one of" says more than "longer than 2 characters".
+    if name == "state" and value not in STATES:
+        return f"must be one of {', '.join(STATES)} (the federal state's code)"
+    if name == "chat_deletion" and value not in CHAT_DELETION:
+        return f"must be one of {', '.join(CHAT_DELETION)} (months)"
+    if len(value) > DETAIL_LIMITS[name]:
+        return f"is longer than {DETAIL_LIMITS[name]} characters"
+    if name == "email" and not _EMAIL_RE.match(value):
+        return f"'{shown(value)}' is not an e-mail address"
+    if name in WEB_ADDRESSES and not _WEB_RE.match(value):
+        return f"'{shown(value)}' is not a web address starting with http:// or https://"
+    return None

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 
 from . import conditions
-from .details import DERIVED, DETAIL_LABELS, DETAIL_LIMITS
+from .details import DERIVED, DETAIL_LABELS, DETAIL_LIMITS, STATES
 from .documents import PLACEHOLDER_RE, Authority, Document, Row, Section
 from .errors import shown
 from .model import Text
@@ -15,8 +15,6 @@ from .schema import Checker
 DOCUMENT_KEYS = ("id", "title", "usage", "reason", "sections")
 SECTION_KEYS = ("heading", "text", "rows", "if", "reason")
 AUTHORITY_KEYS = ("state", "state_name", "name", "address", "url")
-# The sixteen Länder by ISO 3166-2 code (without "DE-"): the complaint right needs the authority of each.
-STATES = ("bw", "by", "be", "bb", "hb", "hh", "he", "mv", "ni", "nw", "rp", "sl", "sn", "st", "sh", "th")
 _URL_RE = re.compile(r"^https://[^\s/]+\.[^\s]+$")
 
 # (file, path, raw condition) -> the parsed condition, or None after reporting why.

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from compliance_wizard.branding.brand import Brand
 from compliance_wizard.branding.colors import color_problem, normalize_hex
 from compliance_wizard.branding.logo import MAX_SIZE, PNG_SIGNATURE
+from compliance_wizard.engine.documents import RenderedDocument
 from compliance_wizard.engine.texts import STATUS_LABELS, STATUS_WORDS
 
 from .chart import risk_chart
@@ -41,6 +42,8 @@ def render_pdf(
     progress: Mapping[str, Any] | None = None,
     notes: Mapping[str, Mapping[str, Any]] | None = None,
     changes: Sequence[Mapping[str, Any]] = (),
+    documents: Sequence[RenderedDocument] = (),
+    details_given: bool = False,
 ) -> tuple[str, str, bytes]:
     """Render `Result.to_dict()` output as a tagged PDF/UA-1 report in the result's language.
 
@@ -48,11 +51,14 @@ def render_pdf(
     progress: `engine.progress.compare_results()` against the client's previous check
     notes:    requirement id -> {"comment", "due_date", "responsible"}, the consultant's notes on findings
     changes:  `engine.changelog.change_rows()`: what changed in the rule files since the check, touching it
+    documents: `engine.documents.render_documents()`, in the result's language, for the appendix
+    details_given: whether the owner has given details for the documents (see appendix_documents())
 
     Raises limits.ReportTooLong, and writes nothing, when the report would have more than REPORT_MAX_PAGES pages.
     """
     with translation.override(str(data["language"])):
         context = report_context(data, generated_on, brand=brand, progress=progress, notes=notes, changes=changes)
+        context["documents"] = appendix_documents(documents, details_given)
         html = render_to_string(TEMPLATE, context)
     html_document = weasyprint.HTML(string=html, base_url=PSEUDO_ORIGIN, url_fetcher=_fetcher())
     # Laid out first and counted before anything is written: a report that has run away is refused whole.
@@ -133,6 +139,18 @@ def report_context(
         "progress": _progress(progress),
         "changes": list(changes),
     }
+
+
+def appendix_documents(documents: Sequence[RenderedDocument], details_given: bool) -> list[RenderedDocument]:
+    """The documents the appendix prints: all of them once the owner has given details, else none.
+
+    Without details every document but the filing checklist is mostly "[noch auszufüllen: ...]" marks, which are
+    of no use on paper, and the appendix of text templates already holds those texts with their blanks. Printed
+    anyway they would stretch a typical report (examples/malerbetrieb-muster.yaml) past its twelve pages even as a
+    bare list of titles. Once details are given, every document is printed, filled in, and whatever is still
+    missing is listed at its top, so that the filed report carries the texts as they are in use.
+    """
+    return list(documents) if details_given else []
 
 
 def _page_footer() -> str:

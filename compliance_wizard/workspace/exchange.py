@@ -32,6 +32,7 @@ from compliance_wizard.engine.answers_file import (
     clean_text,
     website_problem,
 )
+from compliance_wizard.engine.details import DETAIL_LIMITS, clean_details
 from compliance_wizard.engine.texts import SUPPORTED_LANGUAGES
 from compliance_wizard.engine.yamlfile import MAX_DEPTH, parse_yaml, too_deep
 from compliance_wizard.report.filenames import name_slug
@@ -80,6 +81,7 @@ def assessment_document(assessment: Assessment) -> dict[str, Any]:
         "language": assessment.language,
         "business": {"name": assessment.business_name, "website": assessment.website},
         "answers": dict(assessment.answers),
+        "details": dict(assessment.details or {}),
         "checklist_version": assessment.checklist_version,
         "checklist_hash": assessment.content_hash,
         "state": str(assessment.state),  # a TextChoices member until reloaded, which YAML cannot write
@@ -171,6 +173,7 @@ class ImportDocument:
     business_name: str = ""
     website: str = ""
     answers: dict[str, str] = field(default_factory=dict)  # only answers to questions that are asked
+    details: dict[str, str] = field(default_factory=dict)  # for the documents, checked as the details form does
     comments: list[dict[str, Any]] = field(default_factory=list)  # requirement, comment, due_date, responsible
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # worth telling, but the import may go ahead
@@ -228,6 +231,7 @@ def _parse_import(content: bytes, filename: str) -> ImportDocument:
     _language(data, checklist, doc)
     _business(data.get("business"), doc)
     _answers(data, checklist, doc)
+    _details(data.get("details"), doc)
     _comments(data.get("comments"), checklist, doc)
     if checklist is not None and data.get("checklist_hash") not in (None, checklist.content_hash):
         doc.warnings.append(
@@ -399,6 +403,28 @@ def _answers(data: Mapping[Any, Any], checklist: Checklist | None, doc: ImportDo
     doc.warnings += [_answers_issue(notice) for notice in check.notices]
     if check.ok:
         doc.answers = dict(check.answers)
+
+
+def _details(raw: object, doc: ImportDocument) -> None:
+    """The engine's checks of the details (engine/details.py), which an answers file gets too, each problem
+    under its key; the size of the mapping is bounded by MAX_IMPORT_ENTRIES before this runs."""
+    if raw is None:
+        return
+    if not isinstance(raw, dict):
+        doc.problems.append("details: " + _("must hold keys with values, such as email: info@example.de"))
+        return
+    for key, value in raw.items():
+        if key not in DETAIL_LIMITS:
+            doc.problems.append(
+                f"details.{_shown(key)}: " + _("unknown key (allowed: %(keys)s)") % {"keys": ", ".join(DETAIL_LIMITS)}
+            )
+            continue
+        cleaned, problems = clean_details({key: value})
+        if problems:
+            # The engine words why in English, naming the key; the sentence around it is in the page's language.
+            doc.problems.append(f"details.{key}: " + _("not taken over (%(reason)s)") % {"reason": problems[0]})
+        else:
+            doc.details.update(cleaned)
 
 
 def _answers_issue(issue: AnswerIssue) -> str:

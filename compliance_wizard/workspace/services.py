@@ -13,7 +13,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from compliance_wizard.assessments.models import Assessment
-from compliance_wizard.assessments.services import assessment_changes, assessment_submit, draft_start, purge_in_batches
+from compliance_wizard.assessments.services import (
+    assessment_changes,
+    assessment_details_save,
+    assessment_submit,
+    draft_start,
+    purge_in_batches,
+)
 from compliance_wizard.catalog import registry
 from compliance_wizard.engine import Checklist, visible_steps
 from compliance_wizard.engine.answers import normalise
@@ -179,6 +185,8 @@ def assessment_import(client: Client, checklist: Checklist, document: ImportDocu
         assessment.website = document.website
     assessment.save()
     assessment = assessment_submit(assessment.token, checklist, document.answers)
+    if document.details:
+        assessment_details_save(assessment, document.details)
     for comment in document.comments:
         finding_note_save(
             assessment,

@@ -15,11 +15,13 @@ from compliance_wizard.engine import (
     score,
 )
 from compliance_wizard.engine.answers_file import answers_document, read_answers_data
+from compliance_wizard.engine.documents import RenderedDocument, render_documents
 from compliance_wizard.engine.errors import shown
 from compliance_wizard.engine.progress import finding_kind
 from compliance_wizard.engine.texts import STATUS_WORDS
 
 # Like a download: in a child process within REPORT_RENDER_TIMEOUT and REPORT_MAX_PAGES (report/limits.py).
+from compliance_wizard.report.docx import documents_docx
 from compliance_wizard.report.isolated import render_pdf
 from compliance_wizard.report.limits import ReportUnavailable
 from compliance_wizard.workspace.exchange import split_export
@@ -38,7 +40,9 @@ class Command(BaseCommand):
         "Score answers files (YAML or JSON, or files exported from the workspace) against a checklist. "
         "With one file: print a full summary (--json, --pdf write the result). With several files or "
         "--pdf-dir: print one line per file and write DIR/<name of the answers file>.pdf for each "
-        "(a.yaml -> DIR/a.pdf); bad files are listed and skipped, and the exit status is then 2."
+        "(a.yaml -> DIR/a.pdf); bad files are listed and skipped, and the exit status is then 2. "
+        "--docx and --docx-dir write the documents that fit the answers as Word files, filled with the "
+        "file's `details:`."
     )
 
     def add_arguments(self, parser):
@@ -58,16 +62,25 @@ class Command(BaseCommand):
             metavar="DIR",
             help="write one PDF per answers file into DIR, named after the answers file (a.yaml -> DIR/a.pdf)",
         )
+        parser.add_argument(
+            "--docx", dest="docx_out", metavar="OUT", help="write the documents as one Word file (.docx)"
+        )
+        parser.add_argument(
+            "--docx-dir",
+            metavar="DIR",
+            help="write one Word file of documents per answers file into DIR (a.yaml -> DIR/a.docx)",
+        )
 
     # The engine reports problems in English; without translations the export checks do too.
     @no_translations
     def handle(self, *args, **options):
         files = options["answers_files"]
-        if len(files) == 1 and not options["pdf_dir"]:
+        if len(files) == 1 and not options["pdf_dir"] and not options["docx_dir"]:
             return self._single(files[0], options)
-        if options["json_out"] or options["pdf_out"]:
+        if options["json_out"] or options["pdf_out"] or options["docx_out"]:
             raise CommandError(
-                "--json and --pdf take a single answers file; for several files use --pdf-dir DIR",
+                "--json, --pdf and --docx take a single answers file; for several files use --pdf-dir DIR "
+                "and --docx-dir DIR",
                 returncode=BAD_INPUT,
             )
         return self._batch(files, options)
@@ -87,14 +100,18 @@ class Command(BaseCommand):
         if lang not in checklist.languages:
             raise CommandError(f"checklist '{checklist.id}' has no language '{lang}'", returncode=BAD_INPUT)
         data = score(checklist, check.answers).to_dict(lang, document.business_name, document.website)
+        documents = file_documents(checklist, document, check, lang)
 
         pdf_out = options["pdf_out"]
         if pdf_out:
             try:
-                _, _, content = render_pdf(data, generated_on=timezone.localdate())
+                _, _, content = render_pdf(data, generated_on=timezone.localdate(), **documents)
             except ReportUnavailable as exc:
                 raise CommandError(f"{pdf_out} not written: {exc}", returncode=BAD_INPUT) from None
             Path(pdf_out).write_bytes(content)
+        docx_out = options["docx_out"]
+        if docx_out:
+            Path(docx_out).write_bytes(file_docx(document, documents["documents"], lang))
         out = options["json_out"]
         if out:
             text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -109,11 +126,15 @@ class Command(BaseCommand):
             self.stdout.write(f"\nJSON: {out}")
         if pdf_out:
             self.stdout.write(f"\nPDF: {pdf_out}")
+        if docx_out:
+            self.stdout.write(f"\nWord: {docx_out}")
 
     def _batch(self, files: list[str], options: dict[str, Any]) -> None:
         pdf_dir = Path(options["pdf_dir"]) if options["pdf_dir"] else None
-        if pdf_dir is not None:
-            _check_targets(files, pdf_dir)
+        docx_dir = Path(options["docx_dir"]) if options["docx_dir"] else None
+        for directory, suffix in ((pdf_dir, ".pdf"), (docx_dir, ".docx")):
+            if directory is not None:
+                _check_targets(files, directory, suffix)
         bad = []
         for path in map(Path, files):
             name = str(path)  # how the engine names the file in its problems, so every line agrees
@@ -129,11 +150,21 @@ class Command(BaseCommand):
             for warning in warnings:
                 self.stderr.write(f"{name}: warning: {warning}")
             data = score(checklist, check.answers).to_dict(lang, document.business_name, document.website)
+            documents = file_documents(checklist, document, check, lang)
             line = f"{name}: {_one_line(data, lang)}"
-            if pdf_dir is not None:
-                target = pdf_dir / _pdf_name(name)
+            if docx_dir is not None:
+                target = docx_dir / _target_name(name, ".docx")
                 try:
-                    _, _, content = render_pdf(data, generated_on=timezone.localdate())
+                    target.write_bytes(file_docx(document, documents["documents"], lang))
+                except OSError as exc:
+                    self.stderr.write(f"{name}: cannot write {target}: {exc.strerror or exc}")
+                    bad.append(name)
+                    continue
+                line += f" · Word: {target}"
+            if pdf_dir is not None:
+                target = pdf_dir / _target_name(name, ".pdf")
+                try:
+                    _, _, content = render_pdf(data, generated_on=timezone.localdate(), **documents)
                 except ReportUnavailable as exc:
                     self.stderr.write(f"{name}: {target} not written: {exc}")
                     bad.append(name)
@@ -200,25 +231,41 @@ def read_document(path: Path) -> tuple[AnswersDocument, dict[str, Any]]:
     return document, data
 
 
-def _pdf_name(name: str) -> str:
-    return Path(name).stem + ".pdf"
+def file_documents(checklist: Checklist, document: AnswersDocument, check: AnswerCheck, lang: str) -> dict[str, Any]:
+    """The documents that fit the answers, filled with the file's details, as render_pdf() takes them; as on the
+    web, the business name and website stand in for the controller's name and website the details leave out."""
+    start = {"controller_name": document.business_name, "website": document.website}
+    details = {k: v for k, v in start.items() if v} | document.details
+    return {
+        "documents": render_documents(checklist, check.answers, details, lang),
+        "details_given": bool(document.details),
+    }
 
 
-def _check_targets(files: list[str], pdf_dir: Path) -> None:
-    """Refuse before writing anything if two answers files would write the same PDF."""
+def file_docx(document: AnswersDocument, documents: list[RenderedDocument], lang: str) -> bytes:
+    return documents_docx(documents, lang, document.details.get("controller_name", document.business_name), None)
+
+
+def _target_name(name: str, suffix: str) -> str:
+    return Path(name).stem + suffix
+
+
+def _check_targets(files: list[str], directory: Path, suffix: str) -> None:
+    """Refuse before writing anything if two answers files would write the same file."""
     by_target: dict[str, list[str]] = {}
     for name in files:
-        by_target.setdefault(_pdf_name(name), []).append(name)
+        by_target.setdefault(_target_name(name, suffix), []).append(name)
     clashes = [" and ".join(names) for names in by_target.values() if len(names) > 1]
     if clashes:
+        kind = "PDF" if suffix == ".pdf" else "Word file"
         raise CommandError(
-            f"these files would write the same PDF in {pdf_dir}: {'; '.join(clashes)}; rename one of each",
+            f"these files would write the same {kind} in {directory}: {'; '.join(clashes)}; rename one of each",
             returncode=BAD_INPUT,
         )
     try:
-        pdf_dir.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CommandError(f"cannot create {pdf_dir}: {exc.strerror or exc}", returncode=BAD_INPUT) from exc
+        raise CommandError(f"cannot create {directory}: {exc.strerror or exc}", returncode=BAD_INPUT) from exc
 
 
 def _one_line(data: dict[str, Any], lang: str) -> str:
