@@ -216,6 +216,9 @@ RETENTION_ARCHIVED_CLIENT_DAYS = env_int("RETENTION_ARCHIVED_CLIENT_DAYS", 365)
 # the timeout stay below gunicorn's 60 s worker timeout.
 REPORT_RENDER_TIMEOUT = env_int("REPORT_RENDER_TIMEOUT", 35)
 REPORT_MAX_PAGES = env_int("REPORT_MAX_PAGES", 150)
+# A stored PDF nobody downloaded for this many days is deleted by `purge_assessments`; the next click renders
+# it again, the same report, since it is made from the frozen result.
+REPORT_CACHE_DAYS = env_int("REPORT_CACHE_DAYS", 14)
 
 # A stale form (e.g. after a long break) gets a friendly page instead of Django's bare 403.
 CSRF_FAILURE_VIEW = "compliance_wizard.views.csrf_failure"
