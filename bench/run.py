@@ -68,6 +68,8 @@ class Plan:
     click_window: float = 30
     storage_checks: int = 100  # 10: finished checks whose bytes in the database are measured; 0: skipped
     storage_only: bool = False  # figure 10 alone: no servers, a minute
+    anonymous_renderers: int = 6  # 11: anonymous people downloading new reports while the wizard runs; 0: skipped
+    renders_only: bool = False  # figure 11 alone
 
 
 PLANS = {
@@ -77,7 +79,11 @@ PLANS = {
         2, 0.3, 2, 1, 1, 2, 1.5, 2, 1, 1.5, 1, 1, 3, 2, 1, 1, report="typical", click_users=1, click_window=6
     ),
     # Figures 1 and 8 alone, in short windows: a quick look while working on the wizard.
-    "quick": Plan(0, 1, 16, 3, 4, 8, 0, 8, 2, 8, 0, 0, 0, 0, 0, 0, wizard_only=True, storage_checks=0),
+    "quick": Plan(
+        0, 1, 16, 3, 4, 8, 0, 8, 2, 8, 0, 0, 0, 0, 0, 0, wizard_only=True, storage_checks=0, anonymous_renderers=0
+    ),
+    # Figure 11 alone, on a server of 3 workers as in the report that asked for it (issue 20): two minutes.
+    "renders": Plan(3, 1, 0, 0, 0, 0, 0, 8, 0, 15, 0, 0, 0, 0, 0, 0, storage_checks=0, renders_only=True),
     # Figure 10 alone: what a finished check keeps in the database.
     "storage": Plan(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, storage_only=True),
 }
@@ -94,6 +100,7 @@ TARGETS = {
     "mixed_p99_ms": "< 100",
     "first_click_share": ">= 95 %",
     "storage_kb_at_rest": "<= 60",
+    "anonymous_p99_ratio": "<= 2",
 }
 # A person who sees nothing happen for longer than this after a click tends to click again.
 FIRST_CLICK_SECONDS = 1.0
@@ -197,6 +204,30 @@ def mixed_phase(app: Server, person: dict, tokens: list[str], plan: Plan) -> dic
         "alone": load.summary(alone.samples.get("step", []), plan.mixed_window),
         "with_reports": load.summary(mixed.samples.get("step", []), plan.mixed_window),
         "renders": load.summary(mixed.samples.get("render", []), plan.mixed_window),
+        "tokens_left": len(tokens),
+        "errors": sum(alone.errors.values()) + sum(mixed.errors.values()),
+        "error_examples": alone.examples + mixed.examples,
+    }
+
+
+def anonymous_phase(app: Server, person: dict, tokens: list[str], plan: Plan) -> dict:
+    """11. The wizard alone, then the same while six anonymous people (each an address of their own) keep
+    downloading new reports: its p99 as a ratio to its own p99 alone, in the same run."""
+    wizard = [lambda r: load.wizard_steps(app.port, person, r)] * plan.mixed_users
+    alone = load.measure(load.Window(plan.warmup, plan.mixed_window), wizard)
+    renders = [lambda r: load.anonymous_renders(app.port, tokens, r)] * plan.anonymous_renderers
+    mixed = load.measure(load.Window(plan.warmup, plan.mixed_window), wizard + renders)
+    alone_steps = load.summary(alone.samples.get("step", []), plan.mixed_window)
+    mixed_steps = load.summary(mixed.samples.get("step", []), plan.mixed_window)
+    return {
+        "users": plan.mixed_users,
+        "renderers": plan.anonymous_renderers,
+        "workers": app.workers,
+        "alone": alone_steps,
+        "with_renders": mixed_steps,
+        "p99_ratio": _ratio(mixed_steps.get("p99_ms"), alone_steps.get("p99_ms")),
+        "renders": load.summary(mixed.samples.get("render", []), plan.mixed_window),
+        "turned_away": mixed.tallies.get("turned away", 0),
         "tokens_left": len(tokens),
         "errors": sum(alone.errors.values()) + sum(mixed.errors.values()),
         "error_examples": alone.examples + mixed.examples,
@@ -418,6 +449,15 @@ def bench(plan: Plan, database_url: str | None, log=print) -> dict:
         if plan.storage_only:
             return _finish(results, servers, databases, started, phases)
         typical = scenario(env, "answers", "typical")
+        if plan.anonymous_renderers:
+            anonymous_tokens = scenario(env, "finished", plan.report, str(max(4, int(plan.mixed_window * 3))))
+        if plan.renders_only:
+            log("starting the app")
+            app = Server("app", APP, env, plan.workers).start(databases.workdir)
+            servers.append(app)
+            log("11. wizard while anonymous people download reports")
+            results["anonymous"] = anonymous_phase(app, typical, anonymous_tokens, plan)
+            return _finish(results, servers, databases, started, phases)
         mixed_tokens = scenario(env, "finished", plan.report, str(max(4, int(plan.mixed_window * 2))))
         if not plan.wizard_only:
             pdf_tokens = scenario(env, "finished", plan.report, str(2 * plan.pdf_first + plan.pdf_warm + 1))
@@ -437,6 +477,9 @@ def bench(plan: Plan, database_url: str | None, log=print) -> dict:
             results["first_click"] = first_click_phase(app, typical, plan)
         log("8. wizard while reports render")
         results["mixed"] = mixed_phase(app, typical, mixed_tokens, plan)
+        if plan.anonymous_renderers:
+            log("11. wizard while anonymous people download reports")
+            results["anonymous"] = anonymous_phase(app, typical, anonymous_tokens, plan)
         if not plan.wizard_only:
             log("4. cached report")
             results["cached"] = cached_phase(app, pdf_tokens.pop(), plan)
@@ -495,6 +538,7 @@ def verdicts(r: dict) -> dict[str, dict]:
         "rules_ms": ("rules", lambda: r["rules"]["median_ms"], lambda v: v <= 50),
         "mixed_p99_ms": ("mixed", lambda: r["mixed"]["with_reports"]["p99_ms"], lambda v: v < 100),
         "first_click_share": ("first_click", lambda: r["first_click"]["share_within_1s"], lambda v: v >= 0.95),
+        "anonymous_p99_ratio": ("anonymous", lambda: r["anonymous"]["p99_ratio"], lambda v: v <= 2),
         "storage_kb_at_rest": ("storage", lambda: r["storage"]["bytes_per_check_at_rest"] / 1000, lambda v: v <= 60),
     }
     verdict = {}
@@ -511,6 +555,27 @@ def table(r: dict) -> str:
         return f"{t[name]['target']:>10}  {'met' if t[name]['met'] else 'NOT MET'}"
 
     rows = _wizard_rows(r, mark) if "wizard" in r else []
+    if "anonymous" in r:
+        a = r["anonymous"]
+        rows += [
+            (
+                f"11 wizard p99, {a['users']} users, {a['workers']} workers: with {a['renderers']} anonymous "
+                "downloaders / alone",
+                f"{a['p99_ratio']:.2f}",
+                mark("anonymous_p99_ratio"),
+            ),
+            (
+                "  p99 ms alone / with; steps/s alone / with",
+                f"{a['alone']['p99_ms']:.0f} / {a['with_renders']['p99_ms']:.0f}; "
+                f"{a['alone'].get('per_second', 0):.0f} / {a['with_renders'].get('per_second', 0):.0f}",
+                "",
+            ),
+            (
+                "  reports delivered meanwhile, p50 s; clicks turned away",
+                f"{a['renders']['count']}, {a['renders']['p50_ms'] / 1000:.1f}; {a['turned_away']}",
+                "",
+            ),
+        ]
     if "storage" in r:
         g = r["storage"]
         rows += [
@@ -639,6 +704,7 @@ def main(argv: list[str] | None = None) -> int:
         default="full",
         help=(
             "full: every figure; quick: figures 1 and 8 in short windows; storage: figure 10 alone; "
+            "renders: figure 11 alone; "
             "smoke: everything with tiny numbers"
         ),
     )
