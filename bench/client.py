@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import itertools
 import re
 import time
 from collections.abc import Mapping
@@ -121,16 +122,32 @@ def progress(page: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
+_addresses = itertools.count(1)
+
+
+def new_address() -> str:
+    """A client address of its own, as the proxy would pass it on (the app trusts 127.0.0.1 as its proxy)."""
+    n = next(_addresses)
+    return f"10.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
+
+
 class Browser:
-    """One person's browser: a cookie jar and the headers a German browser sends."""
+    """One person's browser: a cookie jar, the headers a German browser sends, and an address of its own, so
+    that the app's limits per client address (assessments/address_limits.py) see people, not the load client."""
 
     def __init__(self, port: int, language: str = "de") -> None:
         self.port = port
         self.cookies: dict[str, str] = {}
         self.language = language
+        self.address = new_address()
+        self.turned_away = 0  # reports not started because every place for them was taken (load.fetch_report)
 
     def _headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        headers = {"Accept-Language": self.language, "User-Agent": "compliance-wizard-bench"}
+        headers = {
+            "Accept-Language": self.language,
+            "User-Agent": "compliance-wizard-bench",
+            "X-Forwarded-For": self.address,
+        }
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         headers.update(extra or {})

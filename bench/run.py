@@ -66,6 +66,10 @@ class Plan:
     wizard_only: bool = False  # phases 1 and 8 only: for comparing changes to the wizard in a minute
     click_users: int = 4  # 9: people who click "PDF" as soon as their check is submitted
     click_window: float = 30
+    storage_checks: int = 100  # 10: finished checks whose bytes in the database are measured; 0: skipped
+    storage_only: bool = False  # figure 10 alone: no servers, a minute
+    anonymous_renderers: int = 6  # 11: anonymous people downloading new reports while the wizard runs; 0: skipped
+    renders_only: bool = False  # figure 11 alone
 
 
 PLANS = {
@@ -75,7 +79,13 @@ PLANS = {
         2, 0.3, 2, 1, 1, 2, 1.5, 2, 1, 1.5, 1, 1, 3, 2, 1, 1, report="typical", click_users=1, click_window=6
     ),
     # Figures 1 and 8 alone, in short windows: a quick look while working on the wizard.
-    "quick": Plan(0, 1, 16, 3, 4, 8, 0, 8, 2, 8, 0, 0, 0, 0, 0, 0, wizard_only=True),
+    "quick": Plan(
+        0, 1, 16, 3, 4, 8, 0, 8, 2, 8, 0, 0, 0, 0, 0, 0, wizard_only=True, storage_checks=0, anonymous_renderers=0
+    ),
+    # Figure 11 alone, on a server of 3 workers as in the report that asked for it (issue 20): two minutes.
+    "renders": Plan(3, 1, 0, 0, 0, 0, 0, 8, 0, 15, 0, 0, 0, 0, 0, 0, storage_checks=0, renders_only=True),
+    # Figure 10 alone: what a finished check keeps in the database.
+    "storage": Plan(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, storage_only=True),
 }
 
 TARGETS = {
@@ -89,6 +99,8 @@ TARGETS = {
     "rules_ms": "<= 50",
     "mixed_p99_ms": "< 100",
     "first_click_share": ">= 95 %",
+    "storage_kb_at_rest": "<= 60",
+    "anonymous_p99_ratio": "<= 2",
 }
 # A person who sees nothing happen for longer than this after a click tends to click again.
 FIRST_CLICK_SECONDS = 1.0
@@ -229,6 +241,37 @@ def mixed_phase(app: Server, person: dict, tokens: list[str], plan: Plan) -> dic
         "errors": sum(alone.errors.values()) + sum(mixed.errors.values()),
         "error_examples": alone.examples + mixed.examples,
     }
+
+
+def anonymous_phase(app: Server, person: dict, tokens: list[str], plan: Plan) -> dict:
+    """11. The wizard alone, then the same while six anonymous people (each an address of their own) keep
+    downloading new reports: its p99 as a ratio to its own p99 alone, in the same run."""
+    wizard = [lambda r: load.wizard_steps(app.port, person, r)] * plan.mixed_users
+    alone = load.measure(load.Window(plan.warmup, plan.mixed_window), wizard)
+    renders = [lambda r: load.anonymous_renders(app.port, tokens, r)] * plan.anonymous_renderers
+    mixed = load.measure(load.Window(plan.warmup, plan.mixed_window), wizard + renders)
+    alone_steps = load.summary(alone.samples.get("step", []), plan.mixed_window)
+    mixed_steps = load.summary(mixed.samples.get("step", []), plan.mixed_window)
+    return {
+        "users": plan.mixed_users,
+        "renderers": plan.anonymous_renderers,
+        "workers": app.workers,
+        "alone": alone_steps,
+        "with_renders": mixed_steps,
+        "p99_ratio": _ratio(mixed_steps.get("p99_ms"), alone_steps.get("p99_ms")),
+        "renders": load.summary(mixed.samples.get("render", []), plan.mixed_window),
+        "turned_away": mixed.tallies.get("turned away", 0),
+        "tokens_left": len(tokens),
+        "errors": sum(alone.errors.values()) + sum(mixed.errors.values()),
+        "error_examples": alone.examples + mixed.examples,
+    }
+
+
+def storage_phase(env: dict[str, str], plan: Plan) -> dict:
+    """10. Bytes in the database per finished check: with its stored PDF, and at rest once that expired.
+
+    Run while no server runs: the database is compacted (VACUUM) before each reading."""
+    return scenario(env, "storage", str(plan.storage_checks))
 
 
 def cached_phase(app: Server, token: str, plan: Plan) -> dict:
@@ -433,7 +476,21 @@ def bench(plan: Plan, database_url: str | None, log=print) -> dict:
         log(f"databases: {databases.engine}; migrating")
         migrate(databases)
         env = app_env(databases, BENCH_WARM_UP=WARM_UP)
+        if plan.storage_checks:
+            log("10. bytes per finished check")
+            results["storage"] = storage_phase(env, plan)
+        if plan.storage_only:
+            return _finish(results, servers, databases, started, phases)
         typical = scenario(env, "answers", "typical")
+        if plan.anonymous_renderers:
+            anonymous_tokens = scenario(env, "finished", plan.report, str(max(4, int(plan.mixed_window * 3))))
+        if plan.renders_only:
+            log("starting the app")
+            app = Server("app", APP, env, plan.workers).start(databases.workdir)
+            servers.append(app)
+            log("11. wizard while anonymous people download reports")
+            results["anonymous"] = anonymous_phase(app, typical, anonymous_tokens, plan)
+            return _finish(results, servers, databases, started, phases)
         mixed_tokens = scenario(env, "finished", plan.report, str(max(4, int(plan.mixed_window * 2))))
         if not plan.wizard_only:
             pdf_tokens = scenario(env, "finished", plan.report, str(2 * plan.pdf_first + plan.pdf_warm + 1))
@@ -453,6 +510,9 @@ def bench(plan: Plan, database_url: str | None, log=print) -> dict:
             results["first_click"] = first_click_phase(app, typical, plan)
         log("8. wizard while reports render")
         results["mixed"] = mixed_phase(app, typical, mixed_tokens, plan)
+        if plan.anonymous_renderers:
+            log("11. wizard while anonymous people download reports")
+            results["anonymous"] = anonymous_phase(app, typical, anonymous_tokens, plan)
         if not plan.wizard_only:
             log("4. cached report")
             results["cached"] = cached_phase(app, pdf_tokens.pop(), plan)
@@ -471,12 +531,22 @@ def bench(plan: Plan, database_url: str | None, log=print) -> dict:
             log("5. assess on the command line; 7. rule files")
             results["cli"] = cli_phase(env, databases.workdir, plan)
             results["rules"] = rules_phase(env, plan)
-        results["server_errors"] = {s.name: s.errors() for s in servers}
-    finally:
-        for server in servers:
-            server.stop()
-        if databases.engine == "sqlite":
-            databases.drop()
+    except BaseException:
+        _stop(servers, databases)
+        raise
+    return _finish(results, servers, databases, started, phases)
+
+
+def _stop(servers: list[Server], databases: Databases) -> None:
+    for server in servers:
+        server.stop()
+    if databases.engine == "sqlite":
+        databases.drop()
+
+
+def _finish(results: dict, servers: list[Server], databases: Databases, started: float, phases: dict) -> dict:
+    results["server_errors"] = {s.name: s.errors() for s in servers}
+    _stop(servers, databases)
     results["machine"]["load_average_at_end"] = os.getloadavg()
     results["seconds"] = time.perf_counter() - started
     results["phase_started_at_s"] = phases
@@ -501,6 +571,8 @@ def verdicts(r: dict) -> dict[str, dict]:
         "rules_ms": ("rules", lambda: r["rules"]["median_ms"], lambda v: v <= 50),
         "mixed_p99_ms": ("mixed", lambda: r["mixed"]["with_reports"]["p99_ms"], lambda v: v < 100),
         "first_click_share": ("first_click", lambda: r["first_click"]["share_within_1s"], lambda v: v >= 0.95),
+        "anonymous_p99_ratio": ("anonymous", lambda: r["anonymous"]["p99_ratio"], lambda v: v <= 2),
+        "storage_kb_at_rest": ("storage", lambda: r["storage"]["bytes_per_check_at_rest"] / 1000, lambda v: v <= 60),
     }
     verdict = {}
     for name, (section, value, check) in figures.items():
@@ -510,12 +582,61 @@ def verdicts(r: dict) -> dict[str, dict]:
 
 
 def table(r: dict) -> str:
-    w, x = r["wizard"], r["mixed"]
     t = r["targets"]
 
     def mark(name: str) -> str:
         return f"{t[name]['target']:>10}  {'met' if t[name]['met'] else 'NOT MET'}"
 
+    rows = _wizard_rows(r, mark) if "wizard" in r else []
+    if "anonymous" in r:
+        a = r["anonymous"]
+        rows += [
+            (
+                f"11 wizard p99, {a['users']} users, {a['workers']} workers: with {a['renderers']} anonymous "
+                "downloaders / alone",
+                f"{a['p99_ratio']:.2f}",
+                mark("anonymous_p99_ratio"),
+            ),
+            (
+                "  p99 ms alone / with; steps/s alone / with",
+                f"{a['alone']['p99_ms']:.0f} / {a['with_renders']['p99_ms']:.0f}; "
+                f"{a['alone'].get('per_second', 0):.0f} / {a['with_renders'].get('per_second', 0):.0f}",
+                "",
+            ),
+            (
+                "  reports delivered meanwhile, p50 s; clicks turned away",
+                f"{a['renders']['count']}, {a['renders']['p50_ms'] / 1000:.1f}; {a['turned_away']}",
+                "",
+            ),
+        ]
+    if "storage" in r:
+        g = r["storage"]
+        rows += [
+            (
+                f"10 bytes per finished check at rest (PDF expired), {g['checks']} checks, KB",
+                f"{g['bytes_per_check_at_rest'] / 1000:.1f}",
+                mark("storage_kb_at_rest"),
+            ),
+            (
+                "  frozen result: JSON / stored compressed KB",
+                f"{g['result_json_bytes'] / 1000:.0f} / {g['result_stored_bytes'] / 1000:.1f}",
+                "",
+            ),
+            ("  stored PDF, until unused for REPORT_CACHE_DAYS, KB", f"{g['pdf_bytes_per_check'] / 1000:.0f}", ""),
+        ]
+    width = max(len(row[0]) for row in rows)
+    lines = [f"{name:<{width}}  {value:>14}  {verdict}".rstrip() for name, value, verdict in rows]
+    mach = r["machine"]
+    lines.append(
+        f"\n{mach['cpu']}, {mach['cores']} cores, {mach['database']}, Python {mach['python']}; "
+        f"load average {mach['load_average_at_start'][0]:.1f} at start, {mach['load_average_at_end'][0]:.1f} at end; "
+        f"{r['seconds']:.0f} s"
+    )
+    return "\n".join(lines)
+
+
+def _wizard_rows(r: dict, mark) -> list[tuple[str, str, str]]:
+    w, x = r["wizard"], r["mixed"]
     rows = [
         (f"1 wizard step round trip, {w['users']} users", "", ""),
         ("  app: steps/s", f"{w['app'].get('per_second', 0):.0f}", ""),
@@ -561,15 +682,7 @@ def table(r: dict) -> str:
                 "",
             ),
         ]
-    width = max(len(row[0]) for row in rows)
-    lines = [f"{name:<{width}}  {value:>14}  {verdict}".rstrip() for name, value, verdict in rows]
-    mach = r["machine"]
-    lines.append(
-        f"\n{mach['cpu']}, {mach['cores']} cores, {mach['database']}, Python {mach['python']}; "
-        f"load average {mach['load_average_at_start'][0]:.1f} at start, {mach['load_average_at_end'][0]:.1f} at end; "
-        f"{r['seconds']:.0f} s"
-    )
-    return "\n".join(lines)
+    return rows
 
 
 def _other_rows(r: dict, mark) -> list[tuple[str, str, str]]:
@@ -622,8 +735,11 @@ def main(argv: list[str] | None = None) -> int:
         "--plan",
         choices=sorted([*PLANS, "scale"]),
         default="full",
-        help="full: every figure; quick: figures 1 and 8 in short windows; smoke: everything with tiny numbers; "
-        "scale: the chamber dashboard and CSV with 2,000 and 200,000 statistics rows",
+        help=(
+            "full: every figure; quick: figures 1 and 8 in short windows; storage: figure 10 alone; "
+            "renders: figure 11 alone; smoke: everything with tiny numbers; "
+            "scale: the chamber dashboard and CSV with 2,000 and 200,000 statistics rows"
+        ),
     )
     parser.add_argument("--smoke", action="store_true", help="the same as --plan smoke")
     parser.add_argument("--out", help="where to write the results (JSON); default bench/results.json for --plan full")

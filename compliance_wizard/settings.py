@@ -219,6 +219,16 @@ RETENTION_BATCH_SIZE = env_int("RETENTION_BATCH_SIZE", 2000)
 # the timeout stay below gunicorn's 60 s worker timeout.
 REPORT_RENDER_TIMEOUT = env_int("REPORT_RENDER_TIMEOUT", 35)
 REPORT_MAX_PAGES = env_int("REPORT_MAX_PAGES", 150)
+# A stored PDF nobody downloaded for this many days is deleted by `purge_assessments`; the next click renders
+# it again, the same report, since it is made from the frozen result.
+REPORT_CACHE_DAYS = env_int("REPORT_CACHE_DAYS", 14)
+# What one client address may occupy (assessments/address_limits.py): reports rendered or waited for at the same
+# time, and checks started per minute; 0 switches a limit off. And how many workers of one machine may be busy
+# with reports at once, rendering or waiting (0: one more than the render slots, report/isolated.py), so
+# that the others stay free for the wizard.
+REPORT_RENDERS_PER_ADDRESS = env_int("REPORT_RENDERS_PER_ADDRESS", 2)
+DRAFTS_PER_ADDRESS_PER_MINUTE = env_int("DRAFTS_PER_ADDRESS_PER_MINUTE", 20)
+REPORT_BUSY_WORKERS = env_int("REPORT_BUSY_WORKERS", 0)
 
 # A stale form (e.g. after a long break) gets a friendly page instead of Django's bare 403.
 CSRF_FAILURE_VIEW = "compliance_wizard.views.csrf_failure"

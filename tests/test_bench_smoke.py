@@ -32,6 +32,8 @@ FIGURES = [
     "rules_ms",
     "mixed_p99_ms",
     "first_click_share",
+    "storage_kb_at_rest",
+    "anonymous_p99_ratio",
 ]
 
 
@@ -71,6 +73,19 @@ def test_people_who_click_pdf_right_after_submitting_get_their_report(smoke):
     assert clicks["errors"] == 0, clicks["error_examples"]
     assert clicks["clicks"]["count"] >= 1
     assert 0 <= clicks["answered_within_1s"] <= clicks["clicks"]["count"]
+
+
+def test_anonymous_downloads_run_beside_the_wizard(smoke):
+    anonymous = smoke[0]["anonymous"]
+    assert anonymous["errors"] == 0, anonymous["error_examples"]
+    assert anonymous["alone"]["count"] > 0 and anonymous["with_renders"]["count"] > 0
+
+
+def test_the_bytes_of_finished_checks_are_measured_before_and_after_their_pdfs_expire(smoke):
+    storage = smoke[0]["storage"]
+    assert storage["pdfs_purged"] >= 1
+    assert storage["pdf_bytes_per_check"] > 0 < storage["bytes_per_check_at_rest"]
+    assert storage["result_stored_bytes"] < storage["result_json_bytes"]
 
 
 def test_memory_of_one_worker_is_read_after_its_renders(smoke):

@@ -8,7 +8,10 @@ second click, a reload or a second tab meanwhile waits for that render, asleep, 
 
 The page moves on with a meta refresh of 0 seconds, a redirect: no script, and no timed change of the page
 (a refresh with a delay fails WCAG 2.2.1). Waiting therefore happens on the server, never in a loop of
-quick reloads.
+quick reloads. Since a waiting request holds its worker as a rendering one does, only a few may do either at
+once: REPORT_RENDERS_PER_ADDRESS per client address (address_limits.py) and REPORT_BUSY_WORKERS per machine
+(report/isolated.py). Beyond them the answer is at once: a page saying that the report has to wait its turn,
+with a link to try again, so that the other workers stay free for the wizard.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from compliance_wizard.report.limits import ReportUnavailable, ReportWaitedTooLong
+from compliance_wizard.report.isolated import report_seat
+from compliance_wizard.report.limits import ReportBusy, ReportUnavailable, ReportWaitedTooLong
 from compliance_wizard.report.unavailable import in_progress_response, unavailable_response
 
+from .address_limits import report_share
 from .models import Assessment
 from .reports import cached_report_pdf, render_claim_seconds, render_in_progress, report_pdf_once
 
@@ -48,12 +53,20 @@ def report_download(
 ) -> HttpResponse:
     """back_url and back_to: where the waiting and the error page lead back to (unavailable_response)."""
     attempt = _attempt(request)
-    try:
-        report = report_pdf_once(assessment, lang, extras, may_render=attempt > 0)
-    except ReportUnavailable as error:
-        return unavailable_response(request, error, back_url, back_to)
+    report = cached_report_pdf(assessment, lang, extras)
     if report is None and attempt > 0:
-        report = _wait_for_render_elsewhere(assessment, lang, extras)
+        # Rendering or waiting holds this worker: only within the address's share and a seat of this machine.
+        # Without either, the answer comes at once, and the worker is free for the wizard.
+        with report_share(request.META.get("REMOTE_ADDR", "")) as shared, report_seat() as seated:
+            if not (shared and seated):
+                busy = ReportBusy("address" if not shared else "machine")
+                return unavailable_response(request, busy, back_url, back_to, _retry_url(request))
+            try:
+                report = report_pdf_once(assessment, lang, extras, may_render=True)
+            except ReportUnavailable as error:
+                return unavailable_response(request, error, back_url, back_to)
+            if report is None:
+                report = _wait_for_render_elsewhere(assessment, lang, extras)
     if report is not None:
         return pdf_response(*report)
     if attempt >= max_attempts():
@@ -61,6 +74,13 @@ def report_download(
     query = request.GET.copy()
     query[ATTEMPT] = str(attempt + 1)
     return in_progress_response(request, f"{request.path}?{query.urlencode()}", back_url, back_to)
+
+
+def _retry_url(request: HttpRequest) -> str:
+    """The click again (attempt 0): its waiting page moves on to a render, or delivers the report if made."""
+    query = request.GET.copy()
+    query.pop(ATTEMPT, None)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 def _wait_for_render_elsewhere(

@@ -9,6 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from .fields import CompressedJSONField
+
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
     from django.contrib.auth.models import AnonymousUser
@@ -44,8 +46,9 @@ class Assessment(models.Model):
     # validated by DetailsForm; kept in this row so that it goes with the check under every retention rule.
     details = models.JSONField(default=dict, blank=True)
     # For a finished assessment: Result.to_dict() per language, frozen at submit time so the
-    # report stays what was assessed even after the rule files change.
-    result = models.JSONField(null=True, blank=True)
+    # report stays what was assessed even after the rule files change. Compressed (fields.py): it is most of a check's
+    # bytes at rest (bench/README.md, figure 10).
+    result = CompressedJSONField(null=True, blank=True)
     # Copied out of `result` so that lists and statistics can filter and count without reading JSON.
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     band = models.CharField(max_length=10, blank=True)
@@ -102,13 +105,17 @@ class Assessment(models.Model):
 
 
 class ReportFile(models.Model):
-    """A rendered PDF, so a second download does not render again. Deleted with its assessment."""
+    """A rendered PDF, so a second download does not render again. Deleted with its assessment, or when
+    nobody has downloaded it for a while."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reports")
     key = models.CharField(max_length=120)  # language, content hash and renderer version
     filename = models.CharField(max_length=200)
     content = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
+    # A stored PDF is as large as the rest of the check several times over: the retention job deletes it
+    # REPORT_CACHE_DAYS after its last download (reports.purge_unused_reports); a later click renders it again.
+    last_downloaded_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "key"], name="one_report_per_key")]

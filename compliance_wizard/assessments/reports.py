@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from compliance_wizard.engine.documents import RenderedDocument
@@ -25,6 +25,10 @@ from .services import assessment_changes
 
 # Bump when the report layout changes, so cached PDFs are rendered again.
 RENDERER_VERSION = "7"
+# How often a download notes itself on the stored report (for REPORT_CACHE_DAYS), and how many stored reports
+# the retention job deletes per transaction.
+TOUCH_AFTER = datetime.timedelta(days=1)
+PURGE_BATCH = 1000
 
 
 def report_extras(assessment: Assessment, lang: str) -> dict[str, Any]:
@@ -73,7 +77,33 @@ def cached_report_pdf(assessment: Assessment, lang: str, extras: dict[str, Any])
     """The report if it was rendered before and nothing shown in it has changed since, else None."""
     key = _cache_key(assessment, lang, extras, assessment_changes(assessment, lang), report_documents(assessment, lang))
     cached = assessment.reports.filter(key=key).first()
-    return None if cached is None else (cached.filename, "application/pdf", bytes(cached.content))
+    return None if cached is None else _delivered(cached)
+
+
+def _delivered(cached: ReportFile) -> tuple[str, str, bytes]:
+    """The stored report, its last download noted so that the retention job keeps it for a while longer."""
+    now = timezone.now()
+    # At most one write a day per report: a run of downloads (the zip, a busy day) costs reads only.
+    if cached.last_downloaded_at < now - TOUCH_AFTER:
+        ReportFile.objects.filter(pk=cached.pk).update(last_downloaded_at=now)
+    return cached.filename, "application/pdf", bytes(cached.content)
+
+
+def unused_reports(now: datetime.datetime | None = None) -> QuerySet[ReportFile]:
+    """Stored PDFs nobody has downloaded for REPORT_CACHE_DAYS: they render again, identically, on demand."""
+    days = settings.REPORT_CACHE_DAYS
+    return ReportFile.objects.filter(last_downloaded_at__lt=(now or timezone.now()) - datetime.timedelta(days=days))
+
+
+def purge_unused_reports(now: datetime.datetime | None = None, batch: int = PURGE_BATCH) -> int:
+    """Delete unused_reports() a batch at a time, each batch its own short transaction; returns how many."""
+    deleted = 0
+    while True:
+        ids = list(unused_reports(now).order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            return deleted
+        # The condition again: a report downloaded since the ids were read is kept (and not read again).
+        deleted += unused_reports(now).filter(pk__in=ids).delete()[0]
 
 
 def report_pdf(assessment: Assessment, lang: str, extras: dict[str, Any]) -> tuple[str, str, bytes]:
@@ -83,7 +113,7 @@ def report_pdf(assessment: Assessment, lang: str, extras: dict[str, Any]) -> tup
     key = _cache_key(assessment, lang, extras, changes, documents)
     cached = assessment.reports.filter(key=key).first()
     if cached is not None:
-        return cached.filename, "application/pdf", bytes(cached.content)
+        return _delivered(cached)
     finished = timezone.localdate(assessment.finished_at)
     filename, mimetype, content = render_pdf(
         assessment.result_for(lang), generated_on=finished, changes=changes, **documents, **extras

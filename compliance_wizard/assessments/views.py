@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from compliance_wizard.catalog import registry
 from compliance_wizard.report.sections import finding_rows, page_sections
 
+from .address_limits import TOO_MANY_STARTS, draft_allowed
 from .documents import asked_details, assessment_docx, known_details
 from .downloads import report_download
 from .forms import DetailsForm
@@ -93,6 +94,9 @@ def recheck(request: HttpRequest, token: str) -> HttpResponse:
         checklist = registry.get(assessment.checklist_id)
     except KeyError:
         raise Http404("checklist no longer offered") from None
+    if not draft_allowed(request.META.get("REMOTE_ADDR", "")):
+        messages.error(request, TOO_MANY_STARTS)
+        return redirect("assessments:result", token=token)
     draft = assessment_recheck(assessment, checklist)
     messages.info(
         request,

@@ -109,6 +109,36 @@ def render_slot() -> Iterator[bool]:
         delay = min(delay * 2, 0.2)
 
 
+def seat_count() -> int:
+    configured = int(getattr(settings, "REPORT_BUSY_WORKERS", 0) or 0)
+    return configured if configured > 0 else slot_count() + 1
+
+
+@contextlib.contextmanager
+def report_seat() -> Iterator[bool]:
+    """Hold one of seat_count() places for a request busy with a report (rendering, waiting for a render slot or
+    for another request's render) while the block runs; yields False at once if all are taken.
+
+    A render slot bounds the processor time reports take; a seat bounds the workers they hold. With sync
+    workers, a request that waits holds its worker as much as one that renders: without seats, six clicks
+    would hold six workers, and the wizard would queue behind them.
+    """
+    for n in range(seat_count()):
+        handle = open(_slot_dir() / f"seat-{n}.lock", "a+b")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+        return
+    yield False
+
+
 def fork_is_safe() -> bool:
     """Only a process with a single thread may fork: a child copies locks that other threads may hold."""
     return hasattr(os, "fork") and threading.active_count() == 1

@@ -37,6 +37,20 @@ class ReportWaitedTooLong(ReportTimedOut):
         return f"waited {self.seconds:g} s for a report another request was rendering"
 
 
+class ReportBusy(ReportUnavailable):
+    """Not started: every place for reports is taken, on this machine ("machine") or by this client address
+    ("address"). Nothing was wrong with the report; a little later it starts."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        if self.reason == "address":
+            return "this client address already renders or waits for REPORT_RENDERS_PER_ADDRESS reports"
+        return "every worker allowed to be busy with reports (REPORT_BUSY_WORKERS) is"
+
+
 class ReportTooLong(ReportUnavailable):
     def __init__(self, pages: int, limit: int) -> None:
         super().__init__(pages, limit)

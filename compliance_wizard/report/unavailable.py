@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
-from .limits import ReportTimedOut, ReportTooLong, ReportUnavailable
+from .limits import ReportBusy, ReportTimedOut, ReportTooLong, ReportUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -17,13 +17,24 @@ TEMPLATE = "report_unavailable.html"
 IN_PROGRESS_TEMPLATE = "report_in_progress.html"
 # A timeout mostly means the machine is busy: a minute later the same report usually renders.
 RETRY_AFTER_SECONDS = 60
+# Reports not started because others are being made: one usually ends within seconds.
+BUSY_RETRY_AFTER_SECONDS = 10
 # The stored content makes the report too long: asking again gives the same answer until it is shortened.
 TOO_LONG_STATUS = 422
 
 
-def unavailable_response(request: HttpRequest, error: ReportUnavailable, back_url: str, back_to: str) -> HttpResponse:
-    """back_to: "result" (the check's page) or "clients" (the workspace overview), for the link's wording."""
+def unavailable_response(
+    request: HttpRequest, error: ReportUnavailable, back_url: str, back_to: str, retry_url: str = ""
+) -> HttpResponse:
+    """back_to: "result" (the check's page) or "clients" (the workspace overview), for the link's wording;
+    retry_url: where "try again" leads (ReportBusy)."""
     logger.warning("report: not delivered: %s", error)  # numbers only, never the report's content
+    if isinstance(error, ReportBusy):
+        context = {"busy": error.reason, "retry_url": retry_url, "back_url": back_url, "back_to": back_to}
+        response = render(request, TEMPLATE, context, status=503)
+        response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+        add_never_cache_headers(response)
+        return response
     timed_out = isinstance(error, ReportTimedOut)
     context = {
         "timed_out": timed_out,

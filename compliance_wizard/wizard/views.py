@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView
 
+from compliance_wizard.assessments.address_limits import TOO_MANY_STARTS, draft_allowed
 from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.assessments.services import (
     DraftDeleted,
@@ -45,10 +46,14 @@ def start(request: HttpRequest, checklist_id: str) -> HttpResponse:
         raise Http404("not offered by this chamber")
     lang = registry.language_for(checklist)
     form = StartForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        assessment = draft_start(checklist, lang, data["business_name"], data["website"], chamber=chamber)
-        return redirect("wizard:step", token=assessment.token, step=assessment.current_step)
+        if draft_allowed(request.META.get("REMOTE_ADDR", "")):
+            data = form.cleaned_data
+            assessment = draft_start(checklist, lang, data["business_name"], data["website"], chamber=chamber)
+            return redirect("wizard:step", token=assessment.token, step=assessment.current_step)
+        form.add_error(None, TOO_MANY_STARTS)
+        status = 429
     context = {
         "checklist": checklist,
         "title": checklist.title.get(lang),
@@ -59,7 +64,7 @@ def start(request: HttpRequest, checklist_id: str) -> HttpResponse:
         "retention_draft_days": settings.RETENTION_DRAFT_DAYS,
         "retention_finished_days": settings.RETENTION_FINISHED_DAYS,
     }
-    return render(request, "wizard/start.html", context)
+    return render(request, "wizard/start.html", context, status=status)
 
 
 @never_cache

@@ -32,13 +32,15 @@ def home(request: HttpRequest) -> HttpResponse:
     lang = (get_language() or "de")[:2]
     directions = client_directions([c.pk for c in clients], lang, timezone.localdate())
     own = Assessment.objects.filter(client__consultant=consultant).select_related("client")
+    # Only what the lists show: a finished check's result is some 200 KB of JSON, and its score has a column.
+    shown = ("pk", "state", "updated_at", "finished_at", "score", "client__name")
     context = {
         "page": page,
         "rows": [{"client": c, "direction": directions.get(c.pk)} for c in clients],
         "query": query,
         "archived": archived,
-        "in_progress": own.filter(state=Assessment.State.DRAFT).order_by("-updated_at")[:20],
-        "recent": own.filter(state=Assessment.State.FINISHED).order_by("-finished_at")[:10],
+        "in_progress": own.filter(state=Assessment.State.DRAFT).order_by("-updated_at").only(*shown)[:20],
+        "recent": own.filter(state=Assessment.State.FINISHED).order_by("-finished_at").only(*shown)[:10],
     }
     return render(request, "workspace/home.html", context)
 
@@ -70,7 +72,9 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
     checklists = registry.all_checklists()
     context = {
         "client": client,
-        "assessments": client.assessments.order_by("-created_at"),
+        "assessments": client.assessments.order_by("-created_at").only(
+            "pk", "client_id", "state", "created_at", "finished_at", "score"
+        ),
         "new_form": NewAssessmentForm(checklists=checklists, initial={"language": "de"}),
         "single_checklist": len(checklists) == 1,
     }

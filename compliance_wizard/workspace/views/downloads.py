@@ -97,10 +97,11 @@ def reports_zip(request: HttpRequest) -> HttpResponse:
     """The latest report of each chosen client in one zip, e.g. to hand out before a meeting."""
     form = ReportsZipForm(request.POST, clients=request.consultant.clients.values_list("pk", flat=True))
     ids = form.cleaned_data["client"][:MAX_ZIP_CLIENTS] if form.is_valid() else []
-    latest: dict[int, Assessment] = {}
+    newest: dict[int, int] = {}
     finished = Assessment.objects.filter(client__in=ids, state=Assessment.State.FINISHED).order_by("finished_at")
-    for assessment in finished.select_related("client"):
-        latest[assessment.client_id] = assessment
+    for pk, client_id in finished.values_list("pk", "client_id"):
+        newest[client_id] = pk  # ordered, so the last one wins; only the chosen checks' results are read
+    latest = {a.client_id: a for a in Assessment.objects.filter(pk__in=newest.values()).select_related("client")}
     if not latest:
         messages.error(request, _("Please choose at least one client with a finished check."))
         return redirect("workspace:home")

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from compliance_wizard.assessments.reports import purge_unused_reports, unused_reports
 from compliance_wizard.assessments.services import expired_assessments, purge_expired
 from compliance_wizard.workspace.services import expired_clients, purge_expired_clients
 
@@ -9,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Delete what has outlived its retention period: anonymous drafts and finished checks "
         "(RETENTION_DRAFT_DAYS, RETENTION_FINISHED_DAYS), unused client links (RETENTION_CLIENT_DRAFT_DAYS) "
-        "and archived clients with all their data (RETENTION_ARCHIVED_CLIENT_DAYS). Meant for a daily cron job."
+        "and archived clients with all their data (RETENTION_ARCHIVED_CLIENT_DAYS); stored PDFs nobody downloaded "
+        "for REPORT_CACHE_DAYS (they render again on demand). Meant for a daily cron job."
     )
 
     def add_arguments(self, parser):
@@ -34,6 +36,7 @@ class Command(BaseCommand):
                 f"Would delete {drafts} draft(s), {finished} finished assessment(s) "
                 f"and {clients} archived client(s) ({periods})."
             )
+            self.stdout.write(f"Would delete {unused_reports().count()} {self._reports}.")
             return
         batch_size = options["batch_size"]
         if batch_size is not None and batch_size < 1:
@@ -44,3 +47,9 @@ class Command(BaseCommand):
             f"Deleted {drafts} draft(s), {finished} finished assessment(s) "
             f"and {clients} archived client(s) ({periods})."
         )
+        # After the checks: a report of a check deleted above went with it.
+        self.stdout.write(f"Deleted {purge_unused_reports()} {self._reports}.")
+
+    @property
+    def _reports(self) -> str:
+        return f"stored PDF report(s) not downloaded for {settings.REPORT_CACHE_DAYS} days"
