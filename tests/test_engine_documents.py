@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from compliance_wizard.engine import ChecklistError, load_checklist
-from compliance_wizard.engine.details import clean_details
+from compliance_wizard.engine.details import DETAIL_LIMITS, clean_details, details_asked
 from compliance_wizard.engine.documents import offered_documents, render_documents
 from tests.conftest import FIXTURES, ROOT
 
@@ -137,6 +137,39 @@ def test_details_are_cleaned_and_bounded():
     ]
 
 
+@pytest.mark.parametrize(
+    ("changes", "asks_provider"),
+    [
+        ({"app_variant": "platform", "uses_bsp": "yes"}, True),
+        ({"app_variant": "platform", "uses_bsp": "unknown"}, True),
+        ({"app_variant": "platform", "uses_bsp": "no"}, False),
+        ({"app_variant": "business_app"}, False),  # uses_bsp is not asked at all
+    ],
+)
+def test_the_provider_is_asked_only_when_the_answers_name_one(whatsapp, changes, asks_provider):
+    example = {k: v for k, v in EXAMPLE.items() if k != "uses_bsp"}
+    provider = {"bsp_name", "bsp_location"}
+    expected = set(DETAIL_LIMITS) if asks_provider else set(DETAIL_LIMITS) - provider
+    assert details_asked(whatsapp, {**example, **changes}, {}) == expected
+
+
+def test_a_detail_given_already_stays_asked_whatever_the_answers(whatsapp):
+    asked = details_asked(whatsapp, answers(uses_bsp="no"), {"bsp_name": "Chat-Dienst AG"})
+    assert "bsp_name" in asked and "bsp_location" not in asked
+
+
+def test_which_details_are_asked_comes_from_the_rule_files(tmp_path):
+    rules = {**VALID, "details": [{"detail": "dpo_name", "asked_if": {"question": "has_site", "equals": "yes"}}]}
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    checklist = load_checklist(path)
+    assert "dpo_name" in details_asked(checklist, {"has_site": "yes"}, {})
+    assert "dpo_name" in details_asked(checklist, {"has_site": "unknown"}, {})  # open asks
+    assert "dpo_name" not in details_asked(checklist, {"has_site": "no"}, {})
+    # Without a `details:` section nothing is conditional, not even the provider.
+    assert details_asked(load_checklist(FIXTURES / "checklists" / "website-basics.yaml"), {}, {}) == set(DETAIL_LIMITS)
+
+
 # The loader: documents are checked like every other part of a rule file.
 
 DOCUMENT = {
@@ -152,10 +185,13 @@ DOCUMENT = {
     ],
 }
 
+ASKED_IF = {"detail": "bsp_name", "asked_if": {"question": "site_kind", "one_of": ["shop", "unknown"]}}
+
 
 def errors_for(tmp_path, mutate):
     data = copy.deepcopy(VALID)
     data["documents"] = [copy.deepcopy(DOCUMENT)]
+    data["details"] = [copy.deepcopy(ASKED_IF)]
     mutate(data)
     path = tmp_path / "rules.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -168,9 +204,11 @@ def test_a_valid_document_loads_and_does_not_change_the_content_hash(tmp_path):
     plain = tmp_path / "plain.yaml"
     plain.write_text(yaml.safe_dump(VALID, allow_unicode=True), encoding="utf-8")
     with_document = tmp_path / "documents.yaml"
-    with_document.write_text(yaml.safe_dump({**VALID, "documents": [DOCUMENT]}, allow_unicode=True), encoding="utf-8")
+    rules = {**VALID, "documents": [DOCUMENT], "details": [ASKED_IF]}
+    with_document.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
     checklist = load_checklist(with_document)
     assert [d.id for d in checklist.documents] == ["notice"]
+    assert list(checklist.details_asked_if) == ["bsp_name"]
     assert checklist.content_hash == load_checklist(plain).content_hash
 
 
@@ -226,6 +264,28 @@ def test_a_valid_document_loads_and_does_not_change_the_content_hash(tmp_path):
             "authorities",
             "missing the authority of: bw, be",
         ),
+        (
+            lambda d: d["details"][0]["asked_if"].update(question="uses_bsp"),
+            "details[0].asked_if.question",
+            "unknown question 'uses_bsp'",
+        ),
+        (
+            lambda d: d["details"][0]["asked_if"].update(one_of=["shop", "blog"]),
+            "details[0].asked_if.one_of[1]",
+            "'blog' is not an option of question 'site_kind'",
+        ),
+        (lambda d: d["details"][0].update(detail="fax"), "details[0].detail", "unknown detail 'fax'"),
+        (lambda d: d["details"][0].update(detail="authority"), "details[0].detail", "derived from the federal state"),
+        (lambda d: d["details"][0].update(asked_iff={}), "details[0].asked_iff", "did you mean 'asked_if'"),
+        (lambda d: d["details"][0].pop("asked_if"), "details[0]", "missing key 'asked_if'"),
+        (lambda d: d["details"].append(copy.deepcopy(ASKED_IF)), "details[1].detail", "duplicate detail 'bsp_name'"),
+        (
+            # Asked on the answers alone: the form would otherwise change under the owner's hands.
+            lambda d: d["details"][0].update(asked_if={"detail": "dpo_name", "given": True}),
+            "details[0].asked_if",
+            "a condition needs 'question'",
+        ),
+        (lambda d: d.update(details={"bsp_name": "yes"}), "details", "must be a non-empty list"),
     ],
 )
 def test_bad_documents_are_reported_with_file_and_path(tmp_path, mutate, path, fragment):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from compliance_wizard.catalog import registry
+from compliance_wizard.engine import Checklist
 from compliance_wizard.engine.details import clean_details, details_asked
 from compliance_wizard.engine.documents import RenderedDocument, render_documents
 from compliance_wizard.report.docx import documents_docx
@@ -27,8 +28,9 @@ def known_details(assessment: Assessment) -> dict[str, str]:
     return details
 
 
-def asked_details(assessment: Assessment) -> set[str]:
-    return details_asked(assessment.answers or {}, assessment.details or {})
+def asked_details(assessment: Assessment, checklist: Checklist) -> set[str]:
+    """The details the form asks for: those the rule files ask on these answers, and any given already."""
+    return details_asked(checklist, assessment.answers or {}, assessment.details or {})
 
 
 def assessment_documents(assessment: Assessment, lang: str) -> list[RenderedDocument]:

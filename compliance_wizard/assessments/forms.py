@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django import forms
@@ -90,16 +91,16 @@ class DetailsForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, checklist: Checklist, lang: str, asks_bsp: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, checklist: Checklist, lang: str, asked: Collection[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["controller_address"].widget.attrs["rows"] = "3"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs.update(autocomplete="tel", type="tel")
         states = sorted(checklist.authorities.values(), key=lambda a: a.state_name.get(lang))
         self.fields["state"].choices = [("", _("please choose")), *((a.state, a.state_name.get(lang)) for a in states)]
-        if not asks_bsp:
-            # Only a business that connects through a provider names one (the answers say whether it does).
-            del self.fields["bsp_name"], self.fields["bsp_location"]
+        # The rule files say which details only some answers need (a provider only if the business uses one).
+        for name in [name for name in self.fields if name in DETAIL_LIMITS and name not in asked]:
+            del self.fields[name]
 
     def details(self) -> dict[str, str]:
         """The cleaned details, without the empty ones."""

@@ -141,15 +141,15 @@ def details(request: HttpRequest, token: str) -> HttpResponse:
     except KeyError:
         raise Http404("checklist no longer offered") from None
     lang = _language(request, assessment)
-    asks_bsp = "bsp_name" in asked_details(assessment)
+    asked = asked_details(assessment, checklist)
     if request.method == "POST":
-        form = DetailsForm(request.POST, checklist=checklist, lang=lang, asks_bsp=asks_bsp)
+        form = DetailsForm(request.POST, checklist=checklist, lang=lang, asked=asked)
         if form.is_valid():
             assessment_details_save(assessment, form.details())
             messages.success(request, _("Your details are saved and filled into your documents."))
             return redirect(f"{assessment.result_url(request.user)}?lang={lang}#documents")
     else:
-        form = DetailsForm(initial=known_details(assessment), checklist=checklist, lang=lang, asks_bsp=asks_bsp)
+        form = DetailsForm(initial=known_details(assessment), checklist=checklist, lang=lang, asked=asked)
     back = f"{assessment.result_url(request.user)}?lang={lang}#documents"
     return render(request, "assessments/details.html", {"assessment": assessment, "form": form, "back": back})
 

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from .errors import shown
+
+if TYPE_CHECKING:
+    from .model import Checklist
 
 # Each detail a document may name as {placeholder}, with what the owner is asked to fill in when it is missing.
 DETAIL_LABELS: dict[str, dict[str, str]] = {
@@ -58,13 +62,6 @@ DETAIL_LIMITS: dict[str, int] = {
     "chat_deletion": 2,
 }
 
-# Details asked only when an answer says they exist: (question, options). A business that does not connect
-# through a Business Solution Provider is not asked for one.
-ASKED_IF: dict[str, tuple[str, tuple[str, ...]]] = {
-    "bsp_name": ("uses_bsp", ("yes", "unknown")),
-    "bsp_location": ("uses_bsp", ("yes", "unknown")),
-}
-
 # The deletion period is a choice, so that it reads right in every language ("nach drei Monaten").
 CHAT_DELETION: dict[str, dict[str, str]] = {
     "1": {"de": "einem Monat", "en": "one month"},
@@ -96,12 +93,16 @@ def clean_detail(value: object) -> str:
     return ", ".join(line for line in lines if line)
 
 
-def details_asked(answers: Mapping[str, str], given: Mapping[str, str]) -> set[str]:
-    """The details to ask for: all, but those that only some answers need (and that are not given already)."""
+def details_asked(checklist: Checklist, answers: Mapping[str, str], given: Mapping[str, str]) -> set[str]:
+    """The details to ask for: every one an owner types, but one whose `asked_if` in the rule files is false
+    for these answers (a business without a provider names none), unless it was given already."""
     return {
         name
         for name in DETAIL_LIMITS
-        if name not in ASKED_IF or name in given or answers.get(ASKED_IF[name][0]) in ASKED_IF[name][1]
+        if name in given
+        or name not in checklist.details_asked_if
+        # Open ("don't know") asks, like a show_if: a blank the owner may leave costs less than a missing line.
+        or checklist.details_asked_if[name].evaluate(answers) is not False
     }
 
 

@@ -1,4 +1,4 @@
-"""Reading `documents:` and `authorities:` from rule files, with the loader's checker and error style."""
+"""Reading `documents:`, `details:` and `authorities:` from rule files, with the loader's checker and error style."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from .schema import Checker
 DOCUMENT_KEYS = ("id", "title", "usage", "reason", "sections")
 SECTION_KEYS = ("heading", "text", "rows", "if", "reason")
 AUTHORITY_KEYS = ("state", "state_name", "name", "address", "url")
+DETAIL_RULE_KEYS = ("detail", "asked_if")
 _URL_RE = re.compile(r"^https://[^\s/]+\.[^\s]+$")
 
 # (file, path, raw condition) -> the parsed condition, or None after reporting why.
@@ -47,6 +48,41 @@ def parse_authorities(check: Checker, file: str, path: str, raw: object) -> dict
     if absent and len(check.errors) == errors_before:
         check.error(file, path, f"missing the authority of: {', '.join(absent)}")
     return authorities
+
+
+def parse_detail_rules(
+    check: Checker, file: str, path: str, raw: object, parse_condition: ParseCondition
+) -> dict[str, conditions.Condition]:
+    """`details:` the details asked only on some answers, each with the condition on which it is asked."""
+    if not isinstance(raw, list) or not raw:
+        check.error(file, path, "must be a non-empty list of {detail: NAME, asked_if: CONDITION}")
+        return {}
+    rules: dict[str, conditions.Condition] = {}
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+        where = f"{path}[{i}]"
+        fields = check.fields(file, where, item, DETAIL_RULE_KEYS, ())
+        if fields is None:
+            continue
+        name = _asked_detail(check, file, f"{where}.detail", fields["detail"], seen) if "detail" in fields else None
+        condition = parse_condition(file, f"{where}.asked_if", fields["asked_if"]) if "asked_if" in fields else None
+        if name is not None and condition is not None:
+            rules[name] = condition
+    return rules
+
+
+def _asked_detail(check: Checker, file: str, path: str, raw: object, seen: set[str]) -> str | None:
+    if raw in DERIVED:
+        check.error(file, path, f"'{raw}' is derived from the federal state and never asked")
+        return None
+    if not isinstance(raw, str) or raw not in DETAIL_LIMITS:
+        check.error(file, path, f"unknown detail '{shown(raw)}' (known: {', '.join(DETAIL_LIMITS)})")
+        return None
+    if raw in seen:
+        check.error(file, path, f"duplicate detail '{raw}': give it one asked_if (any/all combine conditions)")
+        return None
+    seen.add(raw)
+    return raw
 
 
 class DocumentReader:

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from . import conditions
 from .changelog import Change, parse_changelog
-from .document_rules import CONDITION_DETAILS, DocumentReader, parse_authorities
+from .document_rules import CONDITION_DETAILS, DocumentReader, ParseCondition, parse_authorities, parse_detail_rules
 from .documents import Authority, Document
 from .errors import ChecklistError, RuleError, shown
 from .model import (
@@ -45,9 +45,9 @@ from .yamlfile import read_yaml
 T = TypeVar("T")
 SPREAD_KEYS = ("requirements", "notes", "templates", "documents")
 # Texts for the owner to use, not rules: a new document or authority address changes no result (like the changelog).
-UNHASHED_KEYS = ("changelog", "documents", "authorities")
+UNHASHED_KEYS = ("changelog", "documents", "details", "authorities")
 TOP_REQUIRED = ("id", "version", "languages", "title", "summary", "sources", "steps", "requirements")
-TOP_OPTIONAL = ("templates", "notes", "sector_question", "changelog", "documents", "authorities")
+TOP_OPTIONAL = ("templates", "notes", "sector_question", "changelog", "documents", "details", "authorities")
 REQUIREMENT_KEYS = (
     "id",
     "severity",
@@ -281,6 +281,7 @@ class _Builder:
         sector_question = self._sector_question(steps)
         changelog = self._changelog(version, finding_ids)
         documents = self._documents(options_of)
+        details_asked_if = self._detail_rules(options_of)
         authorities = self._authorities()
 
         if check.errors:
@@ -304,6 +305,7 @@ class _Builder:
                 origin=self.origin,
                 documents=documents,
                 authorities=authorities,
+                details_asked_if=details_asked_if,
             ),
             [],
         )
@@ -719,7 +721,9 @@ class _Builder:
             return ()
         return parse_changelog(self.check, item.file, item.path, item.value, version, finding_ids)
 
-    def _documents(self, options_of: Mapping[str, tuple[str, ...]]) -> tuple[Document, ...]:
+    def _document_condition(
+        self, options_of: Mapping[str, tuple[str, ...]], details: Collection[str] = ()
+    ) -> ParseCondition:
         def parse_condition(file: str, path: str, raw: object) -> conditions.Condition | None:
             return conditions.parse(
                 raw,
@@ -727,11 +731,22 @@ class _Builder:
                 options_of,
                 lambda where, message: self.check.error(file, where, message),
                 broken=_Broken(self.declared_questions, options_of, {}),
-                details=CONDITION_DETAILS,
+                details=details,
             )
 
+        return parse_condition
+
+    def _documents(self, options_of: Mapping[str, tuple[str, ...]]) -> tuple[Document, ...]:
         items = [(item.file, item.path, item.value) for item in self.spread["documents"]]
-        return DocumentReader(self.check, parse_condition).documents(items)
+        return DocumentReader(self.check, self._document_condition(options_of, CONDITION_DETAILS)).documents(items)
+
+    def _detail_rules(self, options_of: Mapping[str, tuple[str, ...]]) -> dict[str, conditions.Condition]:
+        item = self.sections.get("details")
+        if item is None:
+            return {}
+        # On the answers alone: a field that appeared only once another detail is saved would puzzle the owner.
+        parse_condition = self._document_condition(options_of)
+        return parse_detail_rules(self.check, item.file, item.path, item.value, parse_condition)
 
     def _authorities(self) -> dict[str, Authority]:
         item = self.sections.get("authorities")

@@ -162,6 +162,8 @@ class Checklist:
     documents: tuple[Document, ...] = ()  # texts to fill in and use, offered where they fit the answers
     # The data protection authority of each federal state, by state code: the complaint right names it.
     authorities: Mapping[str, Authority] = field(default_factory=dict)
+    # The details asked only on some answers, each with its `asked_if`; every other detail is always asked.
+    details_asked_if: Mapping[str, Condition] = field(default_factory=dict)
     questions: Mapping[str, Question] = field(init=False)
 
     def __post_init__(self) -> None:

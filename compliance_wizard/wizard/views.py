@@ -85,9 +85,10 @@ def draft(request: HttpRequest, token: str, step: str | None = None) -> HttpResp
     except KeyError:
         return render(request, "wizard/unavailable.html", status=410)
     if assessment.content_hash != checklist.content_hash:
-        checklist = rules_for(assessment, checklist)
-        if checklist is None:
+        served = rules_for(assessment, checklist)
+        if served is None:
             return render(request, "wizard/unavailable.html", status=410)
+        checklist = served
         if draft_is_ahead(assessment, checklist):
             return rules_behind(request, assessment, checklist)
     if assessment.content_hash != checklist.content_hash:
