@@ -14,7 +14,7 @@ from compliance_wizard.engine.answers_file import clean_name
 from compliance_wizard.wizard.forms import clean_website
 
 from .exchange import MAX_IMPORT_BYTES
-from .models import MAX_ADDRESS, MAX_COMMENT, MAX_INTRO, MAX_NAME, Client
+from .models import MAX_ADDRESS, MAX_COMMENT, MAX_INTRO, MAX_NAME, Client, Consultant
 
 
 class ClientForm(forms.ModelForm):
@@ -105,6 +105,18 @@ class BrandingForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Please enter the name your reports should carry."))
         return name
+
+
+class AccountForm(forms.ModelForm):
+    class Meta:
+        model = Consultant
+        fields = ["language"]
+        help_texts = {
+            "language": _(
+                "Mails to you (such as a new password link) and the mails you send to clients from the workspace"
+                " are written in this language."
+            ),
+        }
 
 
 class ReportsZipForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, assessments, branding, changes, clients, downloads
+from .views import account, actions, assessments, branding, changes, clients, downloads
 
 app_name = "workspace"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("actions/open-actions.csv", actions.open_actions_csv, name="actions_csv"),
     path("actions/calendar-link/", actions.calendar_link, name="calendar_link"),
     path("calendar/<slug:token>.ics", actions.calendar_feed, name="calendar"),
+    path("account/", account.account, name="account"),
     path("branding/", branding.branding, name="branding"),
     path("branding/logo.png", branding.branding_logo, name="branding_logo"),
 ]

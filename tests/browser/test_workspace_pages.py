@@ -65,6 +65,7 @@ def _pages(data) -> list[tuple[str, str]]:
         ("open actions", "/workspace/actions/"),
         ("open actions, filtered to nothing", "/workspace/actions/?state=to_clarify&responsible=Jens+Krause"),
         ("branding", "/workspace/branding/"),
+        ("account", "/workspace/account/"),
         ("password change", "/accounts/password-change/"),
     ]
 
