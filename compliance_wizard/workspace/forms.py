@@ -107,6 +107,31 @@ class BrandingForm(forms.Form):
         return name
 
 
+MAX_MAIL_MESSAGE = 1000
+
+
+class SendLinkForm(forms.Form):
+    """Where the client link goes: the address is used for this one mail and kept nowhere."""
+
+    email = forms.EmailField(
+        label=_("Your client's e-mail address"),
+        max_length=254,
+        help_text=_("Used for this mail only and not saved."),
+        error_messages={
+            "required": _("Please enter your client's e-mail address."),
+            "invalid": _("Please enter an e-mail address such as info@maler-krause.de."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    message = FreeTextField(
+        label=_("A few words of your own"),
+        required=False,
+        max_length=MAX_MAIL_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Goes into the mail above the link."),
+    )
+
+
 class AccountForm(forms.ModelForm):
     class Meta:
         model = Consultant

@@ -15,6 +15,7 @@ urlpatterns = [
     path("clients/<int:pk>/import/", downloads.client_import, name="client_import"),
     path("clients/<int:pk>/checks/new/", assessments.assessment_new, name="assessment_new"),
     path("checks/<int:pk>/", assessments.assessment_detail, name="assessment"),
+    path("checks/<int:pk>/send/", assessments.send_link, name="send_link"),
     path("checks/<int:pk>/repeat/", assessments.assessment_repeat, name="assessment_repeat"),
     path("checks/<int:pk>/delete/", assessments.assessment_delete_view, name="assessment_delete"),
     path("checks/<int:pk>/notes/<slug:requirement_id>/", assessments.finding_note, name="finding_note"),

@@ -98,6 +98,12 @@ def test_error_states_of_workspace_forms_pass_axe(page, danas_workspace):
     assert page.locator("#id_accent_color_error").is_visible() and page.locator("#id_logo_error").is_visible()
     audit.check("branding with a bad colour and logo", page)
 
+    page.goto(f"/workspace/checks/{danas_workspace['draft'].pk}/")
+    page.locator("#id_send-email").fill("jens at krause")
+    submit(page, lambda: page.get_by_role("button", name="Link senden").click())
+    assert page.locator("#id_send-email_error").is_visible()
+    audit.check("client link mail with a wrong address", page)
+
     page.goto(f"/workspace/clients/{danas_workspace['krause'].pk}/import/")
     page.locator("#id_file").set_input_files(
         files=[{"name": "fremd.yaml", "mimeType": "application/yaml", "buffer": b"colour: blue\nanswers: 3\n"}]
