@@ -161,6 +161,24 @@ class ImportForm(forms.Form):
         label=_("Assessment file (JSON or YAML)"),
         help_text=_("A file exported from this tool, or an answers file as `manage.py assess` reads it. At most 1 MB."),
     )
+    # The file may come from another tool or an earlier name of the business: by default the check carries the
+    # name the consultant keeps for this client.
+    name_from = forms.ChoiceField(
+        label=_("Name on the check and report"),
+        required=False,
+        widget=forms.RadioSelect,
+        initial="client",
+    )
+
+    def __init__(self, *args: Any, client_name: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name_from"].choices = [
+            ("client", _("This client’s name: %(name)s") % {"name": client_name}),
+            ("file", _("The business name in the file")),
+        ]
+
+    def clean_name_from(self) -> str:
+        return self.cleaned_data["name_from"] or "client"
 
     def clean_file(self) -> tuple[bytes, str]:
         upload = self.cleaned_data["file"]
