@@ -89,7 +89,10 @@ class BrandingForm(forms.Form):
         error_messages={"required": _("Please enter the name your reports should carry.")},
     )
     address = FreeTextField(label=_("Address"), required=False, max_length=MAX_ADDRESS)
-    accent_color = AccentColorField(label=_("Accent colour"))
+    accent_color = AccentColorField(
+        label=_("Accent colour"),
+        widget=forms.TextInput(attrs={"size": 8, "spellcheck": "false", "autocomplete": "off"}),
+    )
     intro = FreeTextField(
         label=_("Introduction"),
         required=False,
@@ -105,6 +108,15 @@ class BrandingForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Please enter the name your reports should carry."))
         return name
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # A browser never sends a file again with the corrected form: say so, or the logo silently stays old.
+        if self.errors and self.cleaned_data.get("logo"):
+            self.add_error(
+                "logo",
+                _("Please choose the logo file again: it was fine, but files are not kept when a form comes back."),
+            )
 
 
 MAX_MAIL_MESSAGE = 1000
