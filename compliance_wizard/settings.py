@@ -148,6 +148,9 @@ LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 PASSWORD_RESET_LIMIT = env_int("PASSWORD_RESET_LIMIT", 3)
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("PASSWORD_RESET_LIMIT_PER_ADDRESS", 10)
 PASSWORD_RESET_WINDOW_SECONDS = env_int("PASSWORD_RESET_WINDOW_SECONDS", 60 * 60)
+# Client links a consultant mails from the workspace (each mail goes out in their name), within the window.
+CLIENT_LINK_MAIL_LIMIT = env_int("CLIENT_LINK_MAIL_LIMIT", 30)
+CLIENT_LINK_MAIL_WINDOW_SECONDS = env_int("CLIENT_LINK_MAIL_WINDOW_SECONDS", 60 * 60)
 # Wrong tokens (404 on a /draft/, /result/, reminder or account link) from one client address within the
 # window refuse every further token lookup from it, right ones too, until the window has passed.
 TOKEN_FAILURE_LIMIT = env_int("TOKEN_FAILURE_LIMIT", 20)
@@ -169,7 +172,7 @@ CACHES = {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             # An unreachable Redis must cost a request a moment, not a worker timeout: the throttles then let
-            # the request through (compliance_wizard/accounts/throttle.py).
+            # the request through (compliance_wizard/counters.py).
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
         if REDIS_URL

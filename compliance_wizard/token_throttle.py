@@ -7,7 +7,7 @@ takes a token is protected by adding its name (tests/security/test_token_throttl
 A lookup counts as wrong when the page answers 404 (or, for Django's password-reset and invitation links,
 shows "this link no longer works") and the token is not a known one: a valid token opened on the wrong
 chamber's site, or a draft's PDF asked for too early, never counts. Counting reuses the login throttle's
-buckets (compliance_wizard/accounts/throttle.py) and its clock; the address is the one ClientAddressMiddleware
+buckets (compliance_wizard/counters.py) and the login throttle's clock; the address is the one ClientAddressMiddleware
 took from the reverse proxy.
 """
 

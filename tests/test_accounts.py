@@ -62,7 +62,7 @@ def clock(monkeypatch):
 def dana_account():
     """Dana the data protection consultant, with her own password (the conftest's Dana has a shared one)."""
     user = User.objects.create_user(username=DANA, email=DANA, password=DANA_PASSWORD)
-    Consultant.objects.create(user=user, display_name="Datenschutz Dana")
+    Consultant.objects.create(user=user, display_name="Datenschutz Dana", language="en")
     return user
 
 
@@ -324,7 +324,9 @@ def admin_browser(ole):
 
 
 def invite_dana(admin_browser):
-    return admin_browser.post(ADD_CONSULTANT, {"email": DANA, "display_name": "Datenschutz Dana", "_save": "Save"})
+    return admin_browser.post(
+        ADD_CONSULTANT, {"email": DANA, "display_name": "Datenschutz Dana", "language": "en", "_save": "Save"}
+    )
 
 
 def accept(path, password="Erster-Schnee-31"):
@@ -468,7 +470,7 @@ def pages(dana_account, admin_browser):
     log_in(client, DANA, DANA_PASSWORD)
     collected["change"] = client.get(CHANGE)
     collected["change done"] = client.get("/accounts/password-change/done/")
-    admin_browser.post(ADD_CONSULTANT, {"email": "jo@beratung-jo.de", "display_name": "Jo"})
+    admin_browser.post(ADD_CONSULTANT, {"email": "jo@beratung-jo.de", "display_name": "Jo", "language": "en"})
     collected["invitation"] = browser().get(mailed_path(mail.outbox[-1]), follow=True)
     return {name: response.content.decode() for name, response in collected.items()}
 

@@ -62,7 +62,9 @@ def test_an_invitation_link_is_on_the_sites_address(settings):
     admin = get_user_model().objects.create_superuser(username="ole", email="ole@x.test", password="Leucht-turm-9!")
     client = Client(HTTP_HOST=NORDHEIM)
     client.force_login(admin)
-    response = client.post("/admin/workspace/consultant/add/", {"email": "bernd@x.test", "display_name": "Roth"})
+    response = client.post(
+        "/admin/workspace/consultant/add/", {"email": "bernd@x.test", "display_name": "Roth", "language": "de"}
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Consultant.objects.filter(user__email="bernd@x.test").exists()
     (link,) = links(mail.outbox[0])

@@ -45,6 +45,7 @@ ROUTES = [
     ),
     ("draft check page", "get", "/workspace/checks/{draft}/", None, 200),
     ("finished check page", "get", "/workspace/checks/{finished}/", None, 200),
+    ("send the client link", "post", "/workspace/checks/{draft}/send/", {"send-email": "jens@krause.example"}, 302),
     ("repeat", "post", "/workspace/checks/{finished}/repeat/", {}, 302),
     ("check delete form", "get", "/workspace/checks/{finished}/delete/", None, 200),
     ("note", "post", "/workspace/checks/{finished}/notes/avv-whatsapp/", {"note-avv-whatsapp-comment": "x"}, 302),

@@ -47,11 +47,11 @@ def invite(request, consultant: Consultant) -> bool:
 @admin.register(Consultant)
 class ConsultantAdmin(admin.ModelAdmin):
     add_form = InvitationForm
-    add_fieldsets = ((None, {"fields": ("email", "display_name")}),)
+    add_fieldsets = ((None, {"fields": ("email", "display_name", "language")}),)
     # The branding is the consultant's own business, edited (and checked) in the workspace.
-    fields = ("email", "display_name", "invitation_accepted", "created_at")
+    fields = ("email", "display_name", "language", "invitation_accepted", "created_at")
     readonly_fields = ("email", "invitation_accepted", "created_at")
-    list_display = ("email", "display_name", "invitation_accepted", "created_at")
+    list_display = ("email", "display_name", "language", "invitation_accepted", "created_at")
     list_select_related = ("user",)
     search_fields = ("user__email", "display_name")
     ordering = ("-created_at",)

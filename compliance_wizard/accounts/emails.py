@@ -1,4 +1,4 @@
-"""Plain-text mails in the language of the request that sends them."""
+"""Plain-text mails to consultants, in the consultant's language (not that of the admin who sends them)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -38,7 +39,8 @@ def send_invitation(request, consultant: Consultant) -> None:
         "invite_url": invite_url,
         **link_validity(),
     }
-    # A subject is one line: mail headers allow no line breaks.
-    subject = " ".join(render_to_string("accounts/invitation_subject.txt", context, request).split())
-    body = render_to_string("accounts/invitation_email.txt", context, request)
+    with translation.override(consultant.language):
+        # A subject is one line: mail headers allow no line breaks.
+        subject = " ".join(render_to_string("accounts/invitation_subject.txt", context, request).split())
+        body = render_to_string("accounts/invitation_email.txt", context, request)
     send_mail(subject, body, None, [user.email])

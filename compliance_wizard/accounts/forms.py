@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_variables
@@ -68,12 +69,17 @@ class LoginForm(AuthenticationForm):
 
 
 class ResetForm(PasswordResetForm):
-    """Django's form, with the link in the mail built from SITE_URL instead of the request's host."""
+    """Django's form, with the link in the mail built from SITE_URL instead of the request's host, and the mail
+    in the consultant's own language rather than that of whichever browser asked for it."""
 
     def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs) -> None:
         request = context.get("request")
         link = mailed_link("accounts:password_reset_confirm", request, uidb64=context["uid"], token=context["token"])
-        super().send_mail(subject_template_name, email_template_name, {**context, "reset_url": link}, *args, **kwargs)
+        consultant = Consultant.objects.filter(user=context["user"]).only("language").first()
+        with translation.override(consultant.language if consultant else translation.get_language()):
+            super().send_mail(
+                subject_template_name, email_template_name, {**context, "reset_url": link}, *args, **kwargs
+            )
 
 
 class InvitationForm(forms.ModelForm):
@@ -93,7 +99,10 @@ class InvitationForm(forms.ModelForm):
 
     class Meta:
         model = Consultant
-        fields = ["email", "display_name"]
+        fields = ["email", "display_name", "language"]
+        help_texts = {
+            "language": _("The invitation, password resets and the mails to clients go out in this language."),
+        }
 
     def clean_email(self) -> str:
         email = User._default_manager.normalize_email(self.cleaned_data["email"].strip())

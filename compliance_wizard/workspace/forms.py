@@ -14,7 +14,7 @@ from compliance_wizard.engine.answers_file import clean_name
 from compliance_wizard.wizard.forms import clean_website
 
 from .exchange import MAX_IMPORT_BYTES
-from .models import MAX_ADDRESS, MAX_COMMENT, MAX_INTRO, MAX_NAME, Client
+from .models import MAX_ADDRESS, MAX_COMMENT, MAX_INTRO, MAX_NAME, Client, Consultant
 
 
 class ClientForm(forms.ModelForm):
@@ -89,7 +89,10 @@ class BrandingForm(forms.Form):
         error_messages={"required": _("Please enter the name your reports should carry.")},
     )
     address = FreeTextField(label=_("Address"), required=False, max_length=MAX_ADDRESS)
-    accent_color = AccentColorField(label=_("Accent colour"))
+    accent_color = AccentColorField(
+        label=_("Accent colour"),
+        widget=forms.TextInput(attrs={"size": 8, "spellcheck": "false", "autocomplete": "off"}),
+    )
     intro = FreeTextField(
         label=_("Introduction"),
         required=False,
@@ -105,6 +108,52 @@ class BrandingForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Please enter the name your reports should carry."))
         return name
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # A browser never sends a file again with the corrected form: say so, or the logo silently stays old.
+        if self.errors and self.cleaned_data.get("logo"):
+            self.add_error(
+                "logo",
+                _("Please choose the logo file again: it was fine, but files are not kept when a form comes back."),
+            )
+
+
+MAX_MAIL_MESSAGE = 1000
+
+
+class SendLinkForm(forms.Form):
+    """Where the client link goes: the address is used for this one mail and kept nowhere."""
+
+    email = forms.EmailField(
+        label=_("Your client's e-mail address"),
+        max_length=254,
+        help_text=_("Used for this mail only and not saved."),
+        error_messages={
+            "required": _("Please enter your client's e-mail address."),
+            "invalid": _("Please enter an e-mail address such as info@maler-krause.de."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    message = FreeTextField(
+        label=_("A few words of your own"),
+        required=False,
+        max_length=MAX_MAIL_MESSAGE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Goes into the mail above the link."),
+    )
+
+
+class AccountForm(forms.ModelForm):
+    class Meta:
+        model = Consultant
+        fields = ["language"]
+        help_texts = {
+            "language": _(
+                "Mails to you (such as a new password link) and the mails you send to clients from the workspace"
+                " are written in this language."
+            ),
+        }
 
 
 class ReportsZipForm(forms.Form):
@@ -124,6 +173,24 @@ class ImportForm(forms.Form):
         label=_("Assessment file (JSON or YAML)"),
         help_text=_("A file exported from this tool, or an answers file as `manage.py assess` reads it. At most 1 MB."),
     )
+    # The file may come from another tool or an earlier name of the business: by default the check carries the
+    # name the consultant keeps for this client.
+    name_from = forms.ChoiceField(
+        label=_("Name on the check and report"),
+        required=False,
+        widget=forms.RadioSelect,
+        initial="client",
+    )
+
+    def __init__(self, *args: Any, client_name: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name_from"].choices = [
+            ("client", _("This client’s name: %(name)s") % {"name": client_name}),
+            ("file", _("The business name in the file")),
+        ]
+
+    def clean_name_from(self) -> str:
+        return self.cleaned_data["name_from"] or "client"
 
     def clean_file(self) -> tuple[bytes, str]:
         upload = self.cleaned_data["file"]

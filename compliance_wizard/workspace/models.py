@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from compliance_wizard.branding.brand import Brand
 
@@ -29,6 +30,11 @@ class Consultant(models.Model):
     logo = models.BinaryField(null=True, blank=True, editable=False)
     accent_color = models.CharField(max_length=7, blank=True)  # "#rrggbb", contrast checked on save
     intro = models.TextField(max_length=MAX_INTRO, blank=True)
+    # What the mails to the consultant (invitation, password reset) and those sent in their name to clients are
+    # written in: the consultant's own choice, not whichever language the sender's browser happened to ask for.
+    language = models.CharField(
+        _("Language of e-mails"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     # The only key to the consultant's calendar feed of due dates, which a calendar app fetches without a
     # login. A new one replaces it (the old link stops working); None while the consultant has none.
     calendar_token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)

@@ -175,13 +175,16 @@ def client_report_extras(assessment: Assessment, lang: str) -> dict[str, Any] | 
 
 
 @transaction.atomic
-def assessment_import(client: Client, checklist: Checklist, document: ImportDocument) -> Assessment:
-    """A finished assessment from an import file; its result is scored anew, never taken from the file."""
+def assessment_import(
+    client: Client, checklist: Checklist, document: ImportDocument, name_from_file: bool = False
+) -> Assessment:
+    """A finished assessment from an import file; its result is scored anew, never taken from the file. It carries
+    the client's name (and website, if the client has one) unless the file's are asked for."""
     assessment = draft_start(checklist, document.language or checklist.languages[0], client.name, client.website)
     assessment.client = client
-    if document.business_name:
+    if name_from_file and document.business_name:
         assessment.business_name = document.business_name
-    if document.website:
+    if document.website and (name_from_file or not client.website):
         assessment.website = document.website
     assessment.save()
     assessment = assessment_submit(assessment.token, checklist, document.answers)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import actions, assessments, branding, changes, clients, downloads
+from .views import account, actions, assessments, branding, changes, clients, downloads
 
 app_name = "workspace"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("clients/<int:pk>/import/", downloads.client_import, name="client_import"),
     path("clients/<int:pk>/checks/new/", assessments.assessment_new, name="assessment_new"),
     path("checks/<int:pk>/", assessments.assessment_detail, name="assessment"),
+    path("checks/<int:pk>/send/", assessments.send_link, name="send_link"),
     path("checks/<int:pk>/repeat/", assessments.assessment_repeat, name="assessment_repeat"),
     path("checks/<int:pk>/delete/", assessments.assessment_delete_view, name="assessment_delete"),
     path("checks/<int:pk>/notes/<slug:requirement_id>/", assessments.finding_note, name="finding_note"),
@@ -26,6 +27,7 @@ urlpatterns = [
     path("actions/open-actions.csv", actions.open_actions_csv, name="actions_csv"),
     path("actions/calendar-link/", actions.calendar_link, name="calendar_link"),
     path("calendar/<slug:token>.ics", actions.calendar_feed, name="calendar"),
+    path("account/", account.account, name="account"),
     path("branding/", branding.branding, name="branding"),
     path("branding/logo.png", branding.branding_logo, name="branding_logo"),
 ]

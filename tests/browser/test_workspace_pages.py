@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from compliance_wizard.workspace.models import Consultant, FindingNote
+from tests.test_branding import logo_png
 from tests.workspace import add_client, finished_check, neglected_answers
 
 from .audit import Audit
@@ -65,6 +66,7 @@ def _pages(data) -> list[tuple[str, str]]:
         ("open actions", "/workspace/actions/"),
         ("open actions, filtered to nothing", "/workspace/actions/?state=to_clarify&responsible=Jens+Krause"),
         ("branding", "/workspace/branding/"),
+        ("account", "/workspace/account/"),
         ("password change", "/accounts/password-change/"),
     ]
 
@@ -97,6 +99,21 @@ def test_error_states_of_workspace_forms_pass_axe(page, danas_workspace):
     assert page.locator("#id_accent_color_error").is_visible() and page.locator("#id_logo_error").is_visible()
     audit.check("branding with a bad colour and logo", page)
 
+    page.goto("/workspace/branding/")
+    page.locator("#id_accent_color").fill("#ffff00")
+    page.locator("#id_logo").set_input_files(
+        files=[{"name": "logo.png", "mimeType": "image/png", "buffer": logo_png()}]
+    )
+    submit(page, lambda: page.get_by_role("button", name="Speichern").click())
+    assert "noch einmal" in page.locator("#id_logo_error").inner_text()
+    audit.check("branding with a bad colour and a good logo to choose again", page)
+
+    page.goto(f"/workspace/checks/{danas_workspace['draft'].pk}/")
+    page.locator("#id_send-email").fill("jens at krause")
+    submit(page, lambda: page.get_by_role("button", name="Link senden").click())
+    assert page.locator("#id_send-email_error").is_visible()
+    audit.check("client link mail with a wrong address", page)
+
     page.goto(f"/workspace/clients/{danas_workspace['krause'].pk}/import/")
     page.locator("#id_file").set_input_files(
         files=[{"name": "fremd.yaml", "mimeType": "application/yaml", "buffer": b"colour: blue\nanswers: 3\n"}]
@@ -105,6 +122,19 @@ def test_error_states_of_workspace_forms_pass_axe(page, danas_workspace):
     assert page.locator("#error-summary").is_visible()
     audit.check("import with problems", page)
     assert not audit.problems, audit.report()
+
+
+def test_the_colour_picker_and_the_hex_value_follow_each_other(page, danas_workspace):
+    _log_in(page, danas_workspace["user"])
+    page.goto("/workspace/branding/")
+    picker, hex_value = page.get_by_label("Farbe auswählen"), page.locator("#id_accent_color")
+    assert picker.is_visible()
+    hex_value.fill("#7A1F5C")
+    assert picker.input_value() == "#7a1f5c"
+    picker.evaluate("el => { el.value = '#0b5394'; el.dispatchEvent(new Event('input', {bubbles: true})); }")
+    assert hex_value.input_value() == "#0b5394"
+    submit(page, lambda: page.get_by_role("button", name="Speichern").click())
+    assert Consultant.objects.get(user=danas_workspace["user"]).accent_color == "#0b5394"
 
 
 def test_on_a_phone_the_workspace_fits_and_every_control_can_be_reached(visits, danas_workspace):

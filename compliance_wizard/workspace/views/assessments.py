@@ -1,21 +1,33 @@
 from __future__ import annotations
 
+import logging
+import math
+import smtplib
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.assessments.services import assessment_changes, assessment_delete
 from compliance_wizard.catalog import registry
+from compliance_wizard.counters import now
 from compliance_wizard.report.sections import finding_rows, page_sections
+from compliance_wizard.sitelinks import mailed_link
 
 from ..access import consultant_required, own_assessment, own_client
-from ..forms import FindingNoteForm, NewAssessmentForm
+from ..forms import FindingNoteForm, NewAssessmentForm, SendLinkForm
+from ..mails import mail_counter, send_client_link
 from ..services import assessment_progress, client_assessment_start, finding_note_save
 from ..templatetags.desk import isodate
+
+logger = logging.getLogger(__name__)
 
 
 @require_POST
@@ -54,13 +66,66 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _result_page(request, assessment)
 
 
-def _draft_page(request: HttpRequest, assessment: Assessment) -> HttpResponse:
+def _draft_page(
+    request: HttpRequest, assessment: Assessment, send_form: SendLinkForm | None = None, status: int = 200
+) -> HttpResponse:
     link = request.build_absolute_uri(reverse("wizard:draft", kwargs={"token": assessment.token}))
-    return render(
-        request,
-        "workspace/assessment_draft.html",
-        {"assessment": assessment, "client": assessment.client, "link": link, "answered": len(assessment.answers)},
-    )
+    context = {
+        "assessment": assessment,
+        "client": assessment.client,
+        "link": link,
+        "answered": len(assessment.answers),
+        "mail_disabled": settings.EMAIL_DISABLED,
+        "send_form": send_form or SendLinkForm(prefix="send"),
+    }
+    return render(request, "workspace/assessment_draft.html", context, status=status)
+
+
+@require_POST
+@consultant_required
+@sensitive_post_parameters("send-email", "send-message")
+def send_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mail the client link; the address goes into the mail and nowhere else (not even the success message,
+    which travels in a cookie)."""
+    assessment = own_assessment(request, pk)
+    if assessment.is_finished:
+        raise Http404("finished")
+    back = redirect(reverse("workspace:assessment", kwargs={"pk": assessment.pk}) + "#send-heading")
+    if settings.EMAIL_DISABLED:
+        messages.error(request, _("This installation sends no e-mail. Please copy the link and send it yourself."))
+        return back
+    form = SendLinkForm(request.POST, prefix="send")
+    if not form.is_valid():
+        return _draft_page(request, assessment, form, status=400)
+    consultant = request.consultant
+    counter = mail_counter(consultant)
+    wait = counter.seconds_locked(now())
+    if wait:
+        minutes = max(1, math.ceil(wait / 60))
+        form.add_error(
+            None,
+            ngettext(
+                "You have sent many links in a short time. Please try again in %(minutes)d minute.",
+                "You have sent many links in a short time. Please try again in %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
+        )
+        response = _draft_page(request, assessment, form, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    counter.add_failure(now())  # every attempt counts, sent or not
+    link = mailed_link("wizard:draft", request, token=assessment.token)
+    data = form.cleaned_data
+    try:
+        send_client_link(consultant, assessment.business_name, link, data["email"], data["message"])
+    except (smtplib.SMTPException, OSError) as error:
+        # The type only: an SMTP error's text can carry the recipient's address.
+        logger.warning("Mailing a client link failed: %s", type(error).__name__)
+        messages.error(request, _("The mail could not be sent. Please try again later or copy the link."))
+        return back
+    messages.success(request, _("The link is on its way to your client. The address was not saved."))
+    return back
 
 
 def _result_page(

@@ -73,15 +73,20 @@ def client_export(request: HttpRequest, pk: int) -> HttpResponse:
 @consultant_required
 def client_import(request: HttpRequest, pk: int) -> HttpResponse:
     client = own_client(request, pk)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, client_name=client.name)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         content, filename = form.cleaned_data["file"]
         document = parse_import(content, filename)
         problems = document.problems
         if not problems:
-            assessment = assessment_import(client, registry.get(document.checklist_id), document)
-            messages.success(request, _("The check was imported and scored with the current checklist."))
+            from_file = form.cleaned_data["name_from"] == "file"
+            assessment = assessment_import(client, registry.get(document.checklist_id), document, from_file)
+            messages.success(
+                request,
+                _("The check was imported and scored with the current checklist. It carries the name “%(name)s”.")
+                % {"name": assessment.business_name},
+            )
             for warning in document.warnings:
                 messages.warning(request, warning)
             return redirect("workspace:assessment", pk=assessment.pk)
