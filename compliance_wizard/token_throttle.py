@@ -56,6 +56,8 @@ TOKEN_URLS: dict[str, Callable[[str], bool]] = {
     "assessments:result": _assessment,
     "assessments:report": _assessment,
     "assessments:delete": _assessment,
+    "assessments:details": _assessment,
+    "assessments:documents_docx": _assessment,
     "assessments:recheck": _assessment,
     "reminders:request": _assessment,
     "reminders:withdraw": _assessment,

@@ -15,7 +15,7 @@ import redis
 from django.core.cache import cache
 from django.test import Client
 
-from compliance_wizard.accounts import throttle
+from compliance_wizard import counters
 from compliance_wizard.assessments.address_limits import report_share
 from compliance_wizard.assessments.models import ReportFile
 from compliance_wizard.report.isolated import report_seat
@@ -103,7 +103,7 @@ class TestChecksStartedPerAddress:
         assert start(visitor(BOB)).status_code == 302
 
         later = time.time() + 61
-        monkeypatch.setattr(throttle, "now", lambda: later)
+        monkeypatch.setattr(counters, "now", lambda: later)
         assert start(alice).status_code == 302
 
     def test_checking_again_from_a_result_counts_too(self, settings):

@@ -4,7 +4,7 @@ Anonymous visitors need no account, so an address is all there is to tell them a
 holds a worker for seconds; a few addresses clicking "PDF" on many checks at once would otherwise keep every
 worker from the wizard. Drafts are rows in the database; a script could create them by the thousand.
 
-Both count in the shared cache under keyed hashes of the address (accounts/throttle.py), and both fail open:
+Both count in the shared cache under keyed hashes of the address (compliance_wizard/counters.py), and both fail open:
 with the cache unreachable every request goes through, with a warning in the log, rather than none.
 """
 
@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from compliance_wizard.accounts import throttle
+from compliance_wizard import counters
 
 from .reports import render_claim_seconds
 
@@ -58,8 +58,8 @@ def report_share(address: str) -> Iterator[bool]:
             cache.decr(key)
 
 
-def _draft_counter(address: str) -> throttle.Counter:
-    return throttle.Counter("address", address, settings.DRAFTS_PER_ADDRESS_PER_MINUTE, window=60, namespace="drafts")
+def _draft_counter(address: str) -> counters.Counter:
+    return counters.Counter("address", address, settings.DRAFTS_PER_ADDRESS_PER_MINUTE, window=60, namespace="drafts")
 
 
 def draft_allowed(address: str) -> bool:
@@ -67,7 +67,7 @@ def draft_allowed(address: str) -> bool:
     if not address or settings.DRAFTS_PER_ADDRESS_PER_MINUTE <= 0:
         return True
     counter = _draft_counter(address)
-    at = throttle.now()
+    at = counters.now()
     if counter.seconds_locked(at):
         return False
     counter.add_failure(at)  # "failure" in the throttle's words: one more start counted

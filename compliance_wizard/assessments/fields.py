@@ -33,7 +33,7 @@ class CompressedJSONField(models.BinaryField):
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, (bytes, bytearray, memoryview)):
-            return unpack(value)
+            return unpack(bytes(value))
         if isinstance(value, str):  # a fixture or a form: JSON text
             return json.loads(value)
         return value

@@ -100,7 +100,7 @@ class Assessment(models.Model):
 
     def result_for(self, lang: str) -> dict[str, Any]:
         """The frozen result in `lang`, else in the language the check was taken in."""
-        results = self.result or {}
+        results: dict[str, dict[str, Any]] = self.result or {}
         return results.get(lang) or results.get(self.language) or next(iter(results.values()))
 
 

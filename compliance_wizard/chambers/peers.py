@@ -5,19 +5,29 @@ Counted from the anonymous statistics only (never from other members' checks), b
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.catalog import registry
 from compliance_wizard.engine import UNKNOWN
 
 from . import statistics as stats
 from .models import CheckStatistic
+
+
+class FinishedCheck(Protocol):
+    """What the comparison reads of a finished check (an assessments.Assessment; chambers sit below
+    assessments and do not import it)."""
+
+    chamber_id: int | None
+    chamber: Any
+    checklist_id: str
+    finished_at: datetime.datetime | None
 
 
 def peer_counts(query: QuerySet[CheckStatistic]) -> stats.PeerCounts:
@@ -30,7 +40,7 @@ def peer_counts(query: QuerySet[CheckStatistic]) -> stats.PeerCounts:
     return stats.PeerCounts(scores=scores, gaps=gaps)
 
 
-def comparison(assessment: Assessment, data: dict[str, Any]) -> stats.Comparison | None:
+def comparison(assessment: FinishedCheck, data: dict[str, Any]) -> stats.Comparison | None:
     """The comparison for a chamber member's finished check, or None (no chamber, or groups too small)."""
     if assessment.chamber_id is None or assessment.finished_at is None or data.get("score") is None:
         return None
@@ -49,7 +59,7 @@ def comparison(assessment: Assessment, data: dict[str, Any]) -> stats.Comparison
     return stats.compare(int(data["score"]), met, all_members, same_sector)
 
 
-def _sector(assessment: Assessment, data: dict[str, Any]) -> str:
+def _sector(assessment: FinishedCheck, data: dict[str, Any]) -> str:
     question = _checklist_sector_question(assessment.checklist_id)
     answer = (data.get("answers") or {}).get(question, "") if question else ""
     return "" if answer == UNKNOWN else answer
@@ -72,7 +82,7 @@ def sector_label(checklist_id: str, option_id: str, lang: str) -> str:
     return option.label.get(lang) if option else ""
 
 
-def box(assessment: Assessment, data: dict[str, Any]) -> dict[str, Any] | None:
+def box(assessment: FinishedCheck, data: dict[str, Any]) -> dict[str, Any] | None:
     """What the result page shows: the group, where the member stands, and the frequent gaps they closed."""
     found = comparison(assessment, data)
     if found is None:

@@ -30,7 +30,12 @@ def unavailable_response(
     retry_url: where "try again" leads (ReportBusy)."""
     logger.warning("report: not delivered: %s", error)  # numbers only, never the report's content
     if isinstance(error, ReportBusy):
-        context = {"busy": error.reason, "retry_url": retry_url, "back_url": back_url, "back_to": back_to}
+        context: dict[str, object] = {
+            "busy": error.reason,
+            "retry_url": retry_url,
+            "back_url": back_url,
+            "back_to": back_to,
+        }
         response = render(request, TEMPLATE, context, status=503)
         response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
         add_never_cache_headers(response)

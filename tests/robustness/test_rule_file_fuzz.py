@@ -466,7 +466,8 @@ def test_a_30000_character_key_is_quoted_short():
     errors = errors_of({"checklist.yaml": yaml.safe_dump(data, allow_unicode=True).encode()})
     assert [e.message for e in errors] == [
         f"unknown key '{'k' * 57}...' (allowed: id, version, languages, title, "
-        "summary, sources, steps, requirements, templates, notes, sector_question, changelog)"
+        "summary, sources, steps, requirements, templates, notes, sector_question, changelog, documents, details, "
+        "authorities)"
     ]
 
 

@@ -35,6 +35,8 @@ WRONG_LINKS = {
     "assessments:result": f"/result/{WRONG}/",
     "assessments:report": f"/result/{WRONG}/report.pdf",
     "assessments:delete": f"/result/{WRONG}/delete/",
+    "assessments:details": f"/result/{WRONG}/details/",
+    "assessments:documents_docx": f"/result/{WRONG}/documents.docx",
     "assessments:recheck": f"/result/{WRONG}/recheck/",
     "reminders:request": f"/reminders/check/{WRONG}/",
     "reminders:withdraw": f"/reminders/check/{WRONG}/cancel/",

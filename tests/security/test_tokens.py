@@ -31,6 +31,7 @@ SAMPLES = 200
 # (app label, model, field) -> where its value comes from.
 KEY_FIELDS = {
     ("assessments", "assessment", "token"): "secrets.token_urlsafe(32), 256 bits (assessments/models.py new_token)",
+    ("workspace", "consultant", "calendar_token"): "secrets.token_urlsafe(32), 256 bits, revocable (services.py)",
     ("assessments", "assessment", "content_hash"): "hash of the checklist's rules: a version stamp, not a secret",
     ("assessments", "reportfile", "key"): "language, content hash, renderer version: a cache key, not a secret",
     ("reminders", "reminder", "confirm_digest"): "SHA-256 of a secrets.token_urlsafe(32) mailed once",

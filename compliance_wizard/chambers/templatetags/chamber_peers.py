@@ -4,13 +4,12 @@ from typing import Any
 
 from django import template
 
-from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.chambers import peers
 
 register = template.Library()
 
 
 @register.simple_tag
-def peer_comparison(assessment: Assessment, data: dict[str, Any]) -> dict[str, Any] | None:
+def peer_comparison(assessment: peers.FinishedCheck, data: dict[str, Any]) -> dict[str, Any] | None:
     """The result page's "Betriebe wie Ihrer" box, or None where there is nothing to compare with."""
     return peers.box(assessment, data)
