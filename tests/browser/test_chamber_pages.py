@@ -162,3 +162,18 @@ def test_the_staff_pages_are_branded_pass_axe_and_ask_for_nothing_missing(page, 
     assert page.url.endswith(f"{PREFIX}/")
     assert not audit.problems, audit.report()
     assert not failed, failed
+
+
+def test_clara_edits_the_greeting_and_sees_it_first_on_the_members_site(page, clara_at_musterstadt):
+    page.goto("/accounts/login/")
+    page.locator("input[name=username]").fill(clara_at_musterstadt["user"].username)
+    page.locator("input[name=password]").fill(STAFF_PASSWORD)
+    submit(page, lambda: page.locator("input[name=password]").press("Enter"))
+    page.goto("/chambers/musterstadt/settings/")
+    greeting = page.get_by_label("Begrüßung auf der Startseite Ihrer Mitglieder")
+    greeting.fill("Willkommen, liebe Mitgliedsbetriebe!\n\nFragen? Rufen Sie uns an.")
+    submit(page, lambda: page.get_by_role("button", name="Speichern").click())
+    submit(page, lambda: page.get_by_role("link", name="Seite Ihrer Mitglieder (Vorschau)").click())
+    main = page.locator("main")
+    assert main.inner_text().lstrip().startswith("Willkommen, liebe Mitgliedsbetriebe!")
+    assert "Fragen? Rufen Sie uns an." in main.inner_text()

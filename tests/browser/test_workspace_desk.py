@@ -1,6 +1,6 @@
 """Dana's morning at her desk, in a real browser: the open actions across all clients with the overdue one on
 top, narrowed to what is overdue, exported as CSV, the calendar link copied and replaced, and a client's
-personal link copied with one button. Each page passes axe."""
+personal link copied with one button and sent by e-mail. Each page passes axe."""
 
 from __future__ import annotations
 
@@ -103,3 +103,22 @@ def test_the_client_link_is_copied_with_one_button(visits, desk):
     )
     assert page.evaluate("() => navigator.clipboard.readText()") == link
     assert link.endswith(f"/draft/{desk['draft'].token}/")
+
+
+def test_the_client_link_is_sent_by_mail_from_the_check_page(visits, desk, mailoutbox, settings):
+    settings.DEFAULT_FROM_EMAIL = "check@dsgvo-check.example"
+    page = visits.page()
+    _log_in(page, desk["user"])
+    page.goto(f"/workspace/checks/{desk['draft'].pk}/")
+    page.get_by_label("E-Mail-Adresse Ihres Mandanten").fill("inhaber@friseur-engel.example")
+    submit(page, lambda: page.get_by_role("button", name="Link senden").click())
+    assert page.url.endswith(f"/workspace/checks/{desk['draft'].pk}/#send-heading")
+    assert "Die Adresse wurde nicht gespeichert." in page.locator(".messages").inner_text()
+    [mail] = mailoutbox
+    assert mail.to == ["inhaber@friseur-engel.example"]
+    assert mail.reply_to == [desk["user"].email]
+    assert "Datenschutz Schulz" in mail.from_email and "check@dsgvo-check.example" in mail.from_email
+    assert f"/draft/{desk['draft'].token}/" in mail.body
+    audit = Audit()
+    audit.check("check page after sending the link", page)
+    assert not audit.problems, audit.report()
