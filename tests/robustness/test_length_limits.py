@@ -201,6 +201,10 @@ def clara(musterstadt):
     return browser(user)
 
 
+# Every kind of business: the settings form requires at least one.
+SECTORS = ["health_care", "personal_services", "construction", "other"]
+
+
 @pytest.mark.parametrize(
     ("field", "limit", "kind"),
     [
@@ -215,7 +219,12 @@ def clara(musterstadt):
 )
 def test_the_chamber_settings_keep_every_text_within_its_column(clara, musterstadt, field, limit, kind):
     def post(name, value):
-        data = {"name": "Handwerkskammer Musterstadt", "checklists": "whatsapp-business", name: value}
+        data = {
+            "name": "Handwerkskammer Musterstadt",
+            "checklists": "whatsapp-business",
+            "sectors": SECTORS,
+            name: value,
+        }
         return clara.post(f"/chambers/{musterstadt.slug}/settings/", data)
 
     _accepted, value = check_limit(post, field, limit, kind)
@@ -224,7 +233,8 @@ def test_the_chamber_settings_keep_every_text_within_its_column(clara, mustersta
 
 @pytest.mark.parametrize("typed", ["javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "ftp://hwk.de/x"])
 def test_the_chambers_links_must_be_https(clara, musterstadt, typed):
-    data = {"name": "Handwerkskammer Musterstadt", "checklists": "whatsapp-business", "imprint_url": typed}
+    data = {"name": "Handwerkskammer Musterstadt", "checklists": "whatsapp-business", "sectors": SECTORS}
+    data["imprint_url"] = typed
     response = clara.post(f"/chambers/{musterstadt.slug}/settings/", data)
     assert response.status_code == 400
     assert "https://" in field_error(response, "id_imprint_url")
