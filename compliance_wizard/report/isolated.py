@@ -81,6 +81,25 @@ def _slot_dir() -> Path:
 
 
 @contextlib.contextmanager
+def _first_free(paths: list[Path]) -> Iterator[bool]:
+    """Hold the first of the lock files nobody holds while the block runs; yields False if all are held."""
+    for path in paths:
+        handle = open(path, "a+b")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            continue
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+        return
+    yield False
+
+
+@contextlib.contextmanager
 def render_slot() -> Iterator[bool]:
     """Hold one render slot while the block runs; yields False if none came free in time."""
     wait = float(getattr(settings, "REPORT_RENDER_WAIT", DEFAULT_WAIT))
@@ -88,19 +107,10 @@ def render_slot() -> Iterator[bool]:
     deadline = time.monotonic() + wait
     delay = 0.01
     while True:
-        for path in paths:
-            handle = open(path, "a+b")
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.close()
-                continue
-            try:
+        with _first_free(paths) as held:
+            if held:
                 yield True
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-                handle.close()
-            return
+                return
         if time.monotonic() >= deadline:
             logger.warning("report: no render slot free after %.0f s; rendering anyway", wait)
             yield False
@@ -123,20 +133,8 @@ def report_seat() -> Iterator[bool]:
     workers, a request that waits holds its worker as much as one that renders: without seats, six clicks
     would hold six workers, and the wizard would queue behind them.
     """
-    for n in range(seat_count()):
-        handle = open(_slot_dir() / f"seat-{n}.lock", "a+b")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            continue
-        try:
-            yield True
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-            handle.close()
-        return
-    yield False
+    with _first_free([_slot_dir() / f"seat-{n}.lock" for n in range(seat_count())]) as held:
+        yield held
 
 
 def fork_is_safe() -> bool:
