@@ -193,9 +193,13 @@ def test_a_click_during_a_render_is_answered_at_once_and_a_reload_waits_for_that
 
 
 @pytest.mark.django_db(transaction=True)
-def test_many_reloads_at_the_same_moment_start_exactly_one_render(renders):
+def test_many_reloads_at_the_same_moment_start_exactly_one_render(renders, settings):
     if connection.vendor == "sqlite":
         pytest.skip("writers at the same moment need a database server: run with DATABASE_URL=postgres://…/test")
+    # Six requests from one address: the limits on reports per address and per machine
+    # (tests/test_address_limits.py) would turn four away at once; here only the claim is under test.
+    settings.REPORT_RENDERS_PER_ADDRESS = 6
+    settings.REPORT_BUSY_WORKERS = 7
     token = painter_check(Client())
     renders.hold = threading.Event()
     threads, answers = in_threads(6, f"/result/{token}/report.pdf?attempt=1")

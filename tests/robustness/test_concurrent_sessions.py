@@ -52,7 +52,14 @@ def asked(answers: dict[str, str]) -> dict[str, str]:
 
 @pytest.fixture
 def server(transactional_db, tmp_path):
-    env = production_env(postgres_url(connection.settings_dict), collected_static(), WEB_CONCURRENCY="3")
+    # Fifty owners, all from this machine's one address: the limit on new checks per address
+    # (tests/test_address_limits.py) would turn most of them away.
+    env = production_env(
+        postgres_url(connection.settings_dict),
+        collected_static(),
+        WEB_CONCURRENCY="3",
+        DRAFTS_PER_ADDRESS_PER_MINUTE="1000",
+    )
     app = AppServer("app", env, tmp_path)
     try:
         yield app.start()
