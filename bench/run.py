@@ -70,6 +70,7 @@ class Plan:
     storage_only: bool = False  # figure 10 alone: no servers, a minute
     anonymous_renderers: int = 6  # 11: anonymous people downloading new reports while the wizard runs; 0: skipped
     renders_only: bool = False  # figure 11 alone
+    pdf_only: bool = False  # figure 3 alone
 
 
 PLANS = {
@@ -86,6 +87,10 @@ PLANS = {
     ),
     # Figure 11 alone, on a server of 3 workers as in the report that asked for it (issue 20): two minutes.
     "renders": Plan(3, 1, 0, 0, 0, 0, 0, 8, 0, 15, 0, 0, 0, 0, 0, 0, storage_checks=0, renders_only=True),
+    # Figure 3 alone, with as many rounds as the full run: a few minutes while working on the report's layout.
+    "pdf": Plan(
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3, 10, 0, 0, 0, 0, storage_checks=0, anonymous_renderers=0, pdf_only=True
+    ),
     # Figure 10 alone: what a finished check keeps in the database.
     "storage": Plan(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, storage_only=True),
 }
@@ -483,6 +488,14 @@ def bench(plan: Plan, database_url: str | None, log=print) -> dict:
             results["storage"] = storage_phase(env, plan)
         if plan.storage_only:
             return _finish(results, servers, databases, started, phases)
+        if plan.pdf_only:
+            pdf_tokens = scenario(env, "finished", plan.report, str(2 * plan.pdf_first + plan.pdf_warm + 1))
+            log(f"3. {plan.report} report")
+            single = Server("app-one-worker", APP, env, 1).start(databases.workdir)
+            cold = Server("app-without-warm-up", APP, app_env(databases), 1).start(databases.workdir)
+            servers += [single, cold]
+            results["pdf"] = pdf_phase(single, cold, pdf_tokens, plan)
+            return _finish(results, servers, databases, started, phases)
         typical = scenario(env, "answers", "typical")
         if plan.anonymous_renderers:
             anonymous_tokens = scenario(env, "finished", plan.report, str(max(4, int(plan.mixed_window * 3))))
@@ -590,6 +603,8 @@ def table(r: dict) -> str:
         return f"{t[name]['target']:>10}  {'met' if t[name]['met'] else 'NOT MET'}"
 
     rows = _wizard_rows(r, mark) if "wizard" in r else []
+    if r["plan"].get("pdf_only"):
+        rows += _pdf_rows(r, mark)
     if "anonymous" in r:
         a = r["anonymous"]
         rows += [
@@ -688,23 +703,11 @@ def _wizard_rows(r: dict, mark) -> list[tuple[str, str, str]]:
 
 
 def _other_rows(r: dict, mark) -> list[tuple[str, str, str]]:
-    c, p, m = r["complete_check"], r["pdf"], r["memory"]
+    c, m = r["complete_check"], r["memory"]
     return [
         (f"2 complete check, {c['users']} users: checks/s", f"{c['checks'].get('per_second', 0):.1f}", ""),
         ("  p95 per request ms", f"{c['requests']['p95_ms']:.0f}", ""),
-        (f"3 {r['plan']['report']}-case report: pages", f"{p['pages']}", ""),
-        (
-            f"  warm median s (reference: {p['reference_pages']} pages)",
-            f"{p['warm_median_s']:.2f} ({p['reference_median_s']:.2f})",
-            "",
-        ),
-        (
-            "  ratio per page (whole document)",
-            f"{p['ratio_per_page']:.2f} ({p['ratio_whole']:.2f})",
-            mark("pdf_ratio_per_page"),
-        ),
-        ("  first from a fresh worker vs warm", f"{p['first_vs_warm']:+.0%}", mark("pdf_first_vs_warm")),
-        ("  the same without the warm-up at worker start", f"{p['first_without_warm_up_vs_warm']:+.0%}", ""),
+        *_pdf_rows(r, mark),
         ("4 cached report p50 ms", f"{r['cached']['downloads']['p50_ms']:.1f}", mark("cached_p50_ms")),
         (
             "5 assess --pdf: wall s / peak MiB",
@@ -727,6 +730,25 @@ def _other_rows(r: dict, mark) -> list[tuple[str, str, str]]:
     ]
 
 
+def _pdf_rows(r: dict, mark) -> list[tuple[str, str, str]]:
+    p = r["pdf"]
+    return [
+        (f"3 {r['plan']['report']}-case report: pages", f"{p['pages']}", ""),
+        (
+            f"  warm median s (reference: {p['reference_pages']} pages)",
+            f"{p['warm_median_s']:.2f} ({p['reference_median_s']:.2f})",
+            "",
+        ),
+        (
+            "  ratio per page (whole document)",
+            f"{p['ratio_per_page']:.2f} ({p['ratio_whole']:.2f})",
+            mark("pdf_ratio_per_page"),
+        ),
+        ("  first from a fresh worker vs warm", f"{p['first_vs_warm']:+.0%}", mark("pdf_first_vs_warm")),
+        ("  the same without the warm-up at worker start", f"{p['first_without_warm_up_vs_warm']:+.0%}", ""),
+    ]
+
+
 def _pcts(s: dict) -> str:
     return f"{s['p50_ms']:.0f} / {s['p95_ms']:.0f} / {s['p99_ms']:.0f}"
 
@@ -739,7 +761,7 @@ def main(argv: list[str] | None = None) -> int:
         default="full",
         help=(
             "full: every figure; quick: figures 1 and 8 in short windows; storage: figure 10 alone; "
-            "renders: figure 11 alone; smoke: everything with tiny numbers; "
+            "renders: figure 11 alone; pdf: figure 3 alone; smoke: everything with tiny numbers; "
             "scale: the chamber dashboard and CSV with 2,000 and 200,000 statistics rows"
         ),
     )
