@@ -45,7 +45,7 @@ def broken_rules(tmp_path):
 class TestValidateChecklists:
     def test_valid_rules_exit_0_with_a_summary(self):
         out, _ = run("validate_checklists")
-        assert "whatsapp-business 1.1.0" in out
+        assert "whatsapp-business 1.2.0" in out
         assert "1 checklist(s) valid." in out
 
     def test_explicit_paths(self):

@@ -141,4 +141,16 @@ def test_the_whatsapp_changelog_tells_a_1_0_0_check_about_the_verdict(whatsapp):
     touched = changes_since(whatsapp.changelog, "1.0.0", {"third-country-transfer"})
     assert [c.kind for c in touched] == ["court_decision"]
     assert "T-553/23" in touched[0].summary.get("de")
-    assert all(c.version == "1.1.0" for c in whatsapp.changelog)
+    # Every change a finished check hears of came with 1.1.0, the version that changed the verdict.
+    assert {c.version for c in whatsapp.changelog if c.matters} == {"1.1.0"}
+
+
+def test_the_whatsapp_1_2_0_changes_tell_no_finished_check_anything(whatsapp):
+    """1.2.0 brought plain words, next steps and documents but judges as 1.1.0 did: all of it is wording."""
+    assert whatsapp.version == "1.2.0"
+    assert {c.version for c in whatsapp.changelog} == {"1.1.0", "1.2.0"}
+    newest = [c for c in whatsapp.changelog if c.version == "1.2.0"]
+    assert {c.id for c in newest} >= {"questions-plain-words", "next-steps", "documents-filled-in"}
+    assert all(c.kind == "wording" for c in newest)
+    everything = {r.id for r in whatsapp.requirements} | {n.id for n in whatsapp.notes}
+    assert changes_since(whatsapp.changelog, "1.1.0", everything) == []

@@ -246,7 +246,7 @@ class TestProgress:
         with translation.override("de"):
             same = render_to_string(TEMPLATE, report_context(data["current"], GENERATED_ON, progress=progress))
             other = render_to_string(TEMPLATE, report_context(data["current"], GENERATED_ON, progress=older))
-        assert "Die letzte Prüfung beruhte auf Version 0.9.0 der Checkliste, diese auf Version 1.1.0" in other
+        assert "Die letzte Prüfung beruhte auf Version 0.9.0 der Checkliste, diese auf Version 1.2.0" in other
         assert "Die letzte Prüfung beruhte" not in same
 
     def test_a_drop_gets_a_minus_sign(self, data):

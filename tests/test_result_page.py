@@ -33,7 +33,7 @@ def test_the_score_and_band_come_first_and_the_version_last(painter):
     assert "Dringender Handlungsbedarf" in body
     # The version and rule hash are for the record, not for the first look: at the end, under "About".
     about = body.index("Über diese Auswertung")
-    assert body.index("Checkliste in Version 1.1.0") > about > body.index('id="gaps-heading"')
+    assert body.index("Checkliste in Version 1.2.0") > about > body.index('id="gaps-heading"')
     assert painter.assessment.result["de"]["checklist"]["hash"][:12] in body[about:]
 
 

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 NEW_QUESTION = NEW_QUESTIONS["contracts"]
 
 
-def add_question(folder: RuleFolder, version: str = "1.2.0") -> None:
+def add_question(folder: RuleFolder, version: str = "1.3.0") -> None:
     def questionnaire(data):
         data["version"] = version
         contracts = next(step for step in data["steps"] if step["id"] == "contracts")
@@ -38,19 +38,19 @@ def add_question(folder: RuleFolder, version: str = "1.2.0") -> None:
 
 @pytest.fixture
 def old_rules(settings, tmp_path):
-    """The rule files this process serves: version 1.1.0, as on a server not yet updated."""
+    """The rule files this process serves: version 1.2.0, as on a server not yet updated."""
     (tmp_path / "old").mkdir()
     folder = RuleFolder(tmp_path / "old")
     settings.CHECKLIST_DIR = tmp_path / "old"
     registry.reset()
-    assert registry.get("whatsapp-business").version == "1.1.0"
+    assert registry.get("whatsapp-business").version == "1.2.0"
     yield folder
     registry.reset()
 
 
 @pytest.fixture
 def new_checklist(tmp_path, old_rules) -> Checklist:
-    """What a worker of the next release has loaded: 1.2.0, with one more question."""
+    """What a worker of the next release has loaded: 1.3.0, with one more question."""
     (tmp_path / "new").mkdir()
     folder = RuleFolder(tmp_path / "new")
     add_question(folder)
@@ -69,7 +69,7 @@ def krause(old_rules):
 
 
 def answered_on_new_worker(assessment: Assessment, new: Checklist) -> Assessment:
-    """A worker on 1.2.0 moves the draft on and saves the answer to the new question, as its wizard would."""
+    """A worker on 1.3.0 moves the draft on and saves the answer to the new question, as its wizard would."""
     update = checklist_update(new, assessment.answers, assessment.outline)
     assert draft_adopt_checklist(assessment, new, update)
     assert draft_save(assessment, {**assessment.answers, "avv_stored": "yes"}, "information", new.content_hash)
@@ -87,7 +87,7 @@ def test_a_worker_on_older_rules_answers_503_and_leaves_the_newer_draft_alone(kr
         assert int(response["Retry-After"]) > 0
         assert "Bitte versuchen Sie es gleich noch einmal" in response.content.decode()
     draft = krause.assessment
-    assert (draft.checklist_version, draft.content_hash) == ("1.2.0", new_checklist.content_hash)
+    assert (draft.checklist_version, draft.content_hash) == ("1.3.0", new_checklist.content_hash)
     assert draft.answers == moved.answers and draft.answers["avv_stored"] == "yes"
 
 
@@ -100,7 +100,7 @@ def test_a_worker_whose_files_changed_on_disk_reads_them_again_and_goes_on(kraus
     assert response.status_code == 302 and response["Location"].endswith("/contact/")
     assert registry.get("whatsapp-business").content_hash == new_checklist.content_hash
     draft = krause.assessment
-    assert (draft.checklist_version, draft.content_hash) == ("1.2.0", new_checklist.content_hash)
+    assert (draft.checklist_version, draft.content_hash) == ("1.3.0", new_checklist.content_hash)
     assert draft.answers["avv_stored"] == "yes" and draft.answers["impressum_link"] == "speaking_link"
 
 
@@ -112,7 +112,7 @@ def new_checklist_folder(new: Checklist, old_rules: RuleFolder):
 
 def test_files_unchanged_on_disk_are_not_parsed_again_for_every_request(krause, new_checklist, monkeypatch):
     answered_on_new_worker(krause.assessment, new_checklist)
-    assert registry.get("whatsapp-business").version == "1.1.0"  # loaded before the count starts
+    assert registry.get("whatsapp-business").version == "1.2.0"  # loaded before the count starts
     loads = []
     real = registry.load_checklists
     monkeypatch.setattr(registry, "load_checklists", lambda paths: loads.append(paths) or real(paths))
@@ -131,7 +131,7 @@ def test_a_draft_is_never_moved_back_to_an_older_version(krause, new_checklist):
     assert draft_adopt_checklist(moved, old, update) is False
 
     draft = krause.assessment
-    assert (draft.checklist_version, draft.content_hash, draft.answers) == ("1.2.0", moved.content_hash, moved.answers)
+    assert (draft.checklist_version, draft.content_hash, draft.answers) == ("1.3.0", moved.content_hash, moved.answers)
 
 
 def test_a_save_from_older_rules_never_overwrites_a_draft_moved_on_meanwhile(krause, new_checklist):
@@ -146,7 +146,7 @@ def test_a_save_from_older_rules_never_overwrites_a_draft_moved_on_meanwhile(kra
 
     draft = krause.assessment
     assert draft.answers == moved.answers and draft.current_step == moved.current_step
-    assert not draft.is_finished and draft.checklist_version == "1.2.0"
+    assert not draft.is_finished and draft.checklist_version == "1.3.0"
 
 
 def test_a_step_that_loses_the_race_is_not_saved_and_asked_again(krause, new_checklist, monkeypatch):
@@ -162,10 +162,10 @@ def test_a_step_that_loses_the_race_is_not_saved_and_asked_again(krause, new_che
 
     assert response.status_code == 302 and response["Location"] == f"/draft/{krause.token}/"
     draft = krause.assessment
-    assert draft.checklist_version == "1.2.0" and draft.answers["avv_stored"] == "yes"
+    assert draft.checklist_version == "1.3.0" and draft.answers["avv_stored"] == "yes"
     monkeypatch.undo()
     notice = krause.client.get(response["Location"], follow=True)
-    assert notice.status_code == 503  # this worker still has 1.1.0 on disk: the next try goes elsewhere
+    assert notice.status_code == 503  # this worker still has 1.2.0 on disk: the next try goes elsewhere
 
 
 def test_the_same_version_with_other_content_shows_the_update_notice_and_drops_nothing_unasked(krause, tmp_path):
@@ -173,7 +173,7 @@ def test_the_same_version_with_other_content_shows_the_update_notice_and_drops_n
     neither content is the older one, so the notice says what would change and the user decides."""
     (tmp_path / "same").mkdir()
     other = RuleFolder(tmp_path / "same")
-    add_question(other, version="1.1.0")
+    add_question(other, version="1.2.0")
     elsewhere = load_checklist(other.folder)
     answered_on_new_worker(krause.assessment, elsewhere)
     before = krause.assessment

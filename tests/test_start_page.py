@@ -10,7 +10,7 @@ def test_start_page_lists_the_checklists_in_german(client):
     body = response.content.decode()
     assert '<html lang="de">' in body
     assert "WhatsApp im Betrieb: DSGVO-Check" in body
-    assert "Version 1.1.0" in body
+    assert "Version 1.2.0" in body
     assert "Verfügbare Checks" in body  # the interface itself is translated
 
 

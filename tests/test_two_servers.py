@@ -128,17 +128,17 @@ NEW_QUESTION = {
 
 
 def next_release(folder):
-    """The rule files of version 1.2.0: one more question on the contracts step."""
+    """The rule files of version 1.3.0: one more question on the contracts step."""
     path = folder / "checklist.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["version"] = "1.2.0"
+    data["version"] = "1.3.0"
     next(step for step in data["steps"] if step["id"] == "contracts")["questions"].append(NEW_QUESTION)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 @pytest.fixture
 def rollout(transactional_db, tmp_path):
-    """server-old serves the rules of version 1.1.0, server-new those of 1.2.0; same database, same secrets."""
+    """server-old serves the rules of version 1.2.0, server-new those of 1.3.0; same database, same secrets."""
     folders = {}
     for name in ("old", "new"):
         folders[name] = tmp_path / name
@@ -189,12 +189,12 @@ def test_a_server_on_older_rules_never_takes_a_draft_back_nor_loses_an_answer(ro
     devices_page = krause.get(new, f"/draft/{token}/devices/")
     assert devices_page.status == 200
 
-    # His next step lands on the old server: it neither saves under 1.1.0 nor fails, it says "try again".
+    # His next step lands on the old server: it neither saves under 1.2.0 nor fails, it says "try again".
     form = {f"{prefix}-current_step": "devices", **{f"devices-{q}": a for q, a in MODEL_BUSINESS.items()}}
     refused = post(old, f"/draft/{token}/devices/", form, devices_page)
     assert refused.status == 503 and int(refused.headers["Retry-After"]) > 0
     draft = Assessment.objects.get(token=token)
-    assert (draft.checklist_version, draft.content_hash) == ("1.2.0", new_hash)
+    assert (draft.checklist_version, draft.content_hash) == ("1.3.0", new_hash)
     assert draft.answers["avv_stored"] == "yes" and "company_devices" not in draft.answers
 
     # The retry reaches the new server and goes through.
@@ -204,7 +204,7 @@ def test_a_server_on_older_rules_never_takes_a_draft_back_nor_loses_an_answer(ro
     shutil.copytree(folders["new"], folders["old"], dirs_exist_ok=True)
     assert answer(old, "information").location == f"/draft/{token}/contact/"
     draft = Assessment.objects.get(token=token)
-    assert (draft.checklist_version, draft.content_hash) == ("1.2.0", new_hash)
+    assert (draft.checklist_version, draft.content_hash) == ("1.3.0", new_hash)
     assert (
         draft.answers["avv_stored"] == "yes" and draft.answers["company_devices"] == MODEL_BUSINESS["company_devices"]
     )

@@ -58,7 +58,7 @@ def next_steps(rows: list[dict[str, Any]], count: int = 3) -> list[dict[str, Any
 
 
 def _first_step(row: Mapping[str, Any]) -> str:
-    # Results stored before checklist 1.1.0 have no "next_step": their first remediation step (or what to check)
+    # Results stored before checklist 1.2.0 have no "next_step": their first remediation step (or what to check)
     # is the nearest thing to it, only longer.
     if row.get("next_step"):
         return str(row["next_step"])

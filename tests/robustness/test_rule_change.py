@@ -61,11 +61,11 @@ class RuleFolder:
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
         registry.reset()
 
-    def release_1_1(self) -> None:
+    def next_release(self) -> None:
         """Two new questions, `lost_device_plan` gone, and the option `blocked` of `contact_access` withdrawn."""
 
         def questionnaire(data):
-            data["version"] = "1.2.0"
+            data["version"] = "1.3.0"
             steps = {step["id"]: step for step in data["steps"]}
             for step_id, question in NEW_QUESTIONS.items():
                 steps[step_id]["questions"].append(question)
@@ -103,7 +103,7 @@ def rules(settings, tmp_path):
 
 @pytest.fixture
 def krause(rules):
-    """Malermeister Krause has answered three steps under version 1.1.0."""
+    """Malermeister Krause has answered three steps under version 1.2.0."""
     run = WizardRun(Client(), "whatsapp-business")
     run.start(BUSINESS)
     for step in ("usage", "contracts", "devices"):
@@ -117,7 +117,7 @@ def option(value) -> str:
 
 def test_he_is_told_what_changed_and_nothing_moves_until_he_continues(krause, rules):
     before = krause.assessment
-    rules.release_1_1()
+    rules.next_release()
 
     page = krause.client.get(f"/draft/{krause.token}/", HTTP_ACCEPT_LANGUAGE="de")
     body = page.content.decode()
@@ -126,7 +126,7 @@ def test_he_is_told_what_changed_and_nothing_moves_until_he_continues(krause, ru
         "Die Checkliste wurde aktualisiert, seit Sie begonnen haben: 2 neue Fragen, 1 Frage entfällt, "
         "1 Antwort muss neu gegeben werden." in body
     )
-    assert "Version 1.1.0" in body and "Version 1.2.0" in body
+    assert "Version 1.2.0" in body and "Version 1.3.0" in body
     assert NEW_QUESTIONS["contracts"]["text"]["de"] in body and NEW_QUESTIONS["information"]["text"]["de"] in body
     assert "Darf WhatsApp auf das Adressbuch des Geräts zugreifen?" in body  # to be answered again
     assert "Alle anderen Antworten bleiben erhalten." in body
@@ -141,7 +141,7 @@ def test_he_is_told_what_changed_and_nothing_moves_until_he_continues(krause, ru
 
 def test_after_continuing_the_new_questions_are_asked_and_only_the_withdrawn_answers_are_gone(krause, rules):
     before = dict(krause.assessment.answers)
-    rules.release_1_1()
+    rules.next_release()
     checklist = registry.get("whatsapp-business")
     notice = krause.client.get(f"/draft/{krause.token}/")
     assert notice.status_code == 200
@@ -150,7 +150,7 @@ def test_after_continuing_the_new_questions_are_asked_and_only_the_withdrawn_ans
     assert response.status_code == 302
 
     draft = krause.assessment
-    assert (draft.checklist_version, draft.content_hash) == ("1.2.0", checklist.content_hash)
+    assert (draft.checklist_version, draft.content_hash) == ("1.3.0", checklist.content_hash)
     kept = {key: value for key, value in before.items() if key not in ("lost_device_plan", "contact_access")}
     assert draft.answers == kept
     # The new question of a step he had passed comes first.
@@ -167,27 +167,27 @@ def test_after_continuing_the_new_questions_are_asked_and_only_the_withdrawn_ans
     assert "lost_device_plan" not in assessment.answers
     assert all(assessment.answers[key] == value for key, value in kept.items())
     # The result says which rules scored it.
-    assert (assessment.checklist_version, assessment.content_hash) == ("1.2.0", checklist.content_hash)
-    assert f"Checkliste in Version 1.2.0 (Regelstand {checklist.content_hash[:12]})" in result.content.decode()
+    assert (assessment.checklist_version, assessment.content_hash) == ("1.3.0", checklist.content_hash)
+    assert f"Checkliste in Version 1.3.0 (Regelstand {checklist.content_hash[:12]})" in result.content.decode()
     assert assessment.result["de"]["checklist"]["hash"] == checklist.content_hash
 
 
 def test_an_update_that_leaves_the_questions_alone_just_goes_on(krause, rules):
-    rules.edit("checklist.yaml", lambda data: data.update(version="1.1.1"))
+    rules.edit("checklist.yaml", lambda data: data.update(version="1.2.1"))
     checklist = registry.get("whatsapp-business")
 
     response = krause.post("information", KRAUSE.answers)
     assert response.status_code == 302 and response["Location"].endswith("/contact/")
     draft = krause.assessment
-    assert (draft.checklist_version, draft.content_hash) == ("1.1.1", checklist.content_hash)
+    assert (draft.checklist_version, draft.content_hash) == ("1.2.1", checklist.content_hash)
     assert draft.answers["impressum_link"] == "speaking_link"
     page = krause.open("contact").content.decode()
-    assert "Die Checkliste wurde auf Version 1.1.1 aktualisiert" in page
+    assert "Die Checkliste wurde auf Version 1.2.1 aktualisiert" in page
 
 
 def test_a_draft_from_before_outlines_were_kept_reports_no_question_as_new(krause, rules):
     answers = {q: option(a) for q, a in KRAUSE.answers.items()}
-    rules.release_1_1()
+    rules.next_release()
     checklist = registry.get("whatsapp-business")
 
     update = checklist_update(checklist, answers, previous=None)

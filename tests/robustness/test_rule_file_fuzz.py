@@ -429,7 +429,7 @@ def test_a_huge_file_is_refused_by_its_size_without_being_parsed():
     ids=["python-object", "custom-tag", "binary", "bad-int", "bad-timestamp", "5000-digit-number"],
 )
 def test_a_yaml_tag_or_unreadable_value_is_named_with_its_place(value, fragment):
-    text = TEXTS["checklist.yaml"].replace(b'version: "1.1.0"', b"version: " + value)
+    text = TEXTS["checklist.yaml"].replace(b'version: "1.2.0"', b"version: " + value)
     errors = errors_of({"checklist.yaml": text})
     line = TEXTS["checklist.yaml"][: TEXTS["checklist.yaml"].index(b"version:")].count(b"\n") + 1
     assert any(fragment in e.message and (e.path in (f"line {line}, column 10", "version")) for e in errors), errors
