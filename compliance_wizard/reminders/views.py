@@ -7,7 +7,9 @@ links can neither give consent in the member's name nor revoke it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -45,6 +47,33 @@ def _title(assessment: Assessment) -> str:
     return assessment.result_for(assessment.language)["checklist"]["title"]
 
 
+def _opt_in(
+    request: HttpRequest,
+    form: forms.Form,
+    send: Callable[[str], object],
+    *,
+    done_url: str,
+    what: str,
+    sent: str,
+) -> HttpResponse | None:
+    """Send the confirmation mail of a double opt-in: the redirect once it is sent (or the opt-in was confirmed
+    in another tab meanwhile), or None with the reason on the form."""
+    email = form.cleaned_data["email"]
+    try:
+        send(email)
+    except services.TooManyMails:
+        form.add_error(None, _("We have already sent several confirmation e-mails today. Please try again tomorrow."))
+    except services.AlreadySet:
+        return redirect(done_url)
+    except OSError as error:  # smtplib's errors are OSErrors too
+        logger.error("A %s confirmation could not be sent (%s).", what, type(error).__name__)
+        form.add_error(None, _("The confirmation e-mail could not be sent. Please try again later."))
+    else:
+        messages.success(request, sent % {"email": email})
+        return redirect(done_url)
+    return None
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def request_reminder(request: HttpRequest, token: str) -> HttpResponse:
@@ -56,25 +85,18 @@ def request_reminder(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(_result_url(assessment))
     form = ReminderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"]
-        try:
-            services.request_reminder(assessment, email, form.cleaned_data["months"], mails.request_links(request))
-        except services.TooManyMails:
-            form.add_error(
-                None, _("We have already sent several confirmation e-mails today. Please try again tomorrow.")
-            )
-        except services.AlreadySet:  # confirmed in another tab meanwhile
-            return redirect(_result_url(assessment))
-        except OSError as error:  # smtplib's errors are OSErrors too
-            logger.error("A reminder confirmation could not be sent (%s).", type(error).__name__)
-            form.add_error(None, _("The confirmation e-mail could not be sent. Please try again later."))
-        else:
-            messages.success(
-                request,
-                _("We have sent a confirmation link to %(email)s. The reminder is set once you click it.")
-                % {"email": email},
-            )
-            return redirect(_result_url(assessment))
+        sent = _opt_in(
+            request,
+            form,
+            lambda email: services.request_reminder(
+                assessment, email, form.cleaned_data["months"], mails.request_links(request)
+            ),
+            done_url=_result_url(assessment),
+            what="reminder",
+            sent=_("We have sent a confirmation link to %(email)s. The reminder is set once you click it."),
+        )
+        if sent is not None:
+            return sent
     context = {
         "assessment": assessment,
         "form": form,
@@ -166,25 +188,16 @@ def request_changes(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(_changes_url(assessment))
     form = ChangeNoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"]
-        try:
-            notices.request_notice(assessment, email, mails.request_links(request))
-        except services.TooManyMails:
-            form.add_error(
-                None, _("We have already sent several confirmation e-mails today. Please try again tomorrow.")
-            )
-        except services.AlreadySet:
-            return redirect(_changes_url(assessment))
-        except OSError as error:  # smtplib's errors are OSErrors too
-            logger.error("A change notice confirmation could not be sent (%s).", type(error).__name__)
-            form.add_error(None, _("The confirmation e-mail could not be sent. Please try again later."))
-        else:
-            messages.success(
-                request,
-                _("We have sent a confirmation link to %(email)s. The notices start once you click it.")
-                % {"email": email},
-            )
-            return redirect(_changes_url(assessment))
+        sent = _opt_in(
+            request,
+            form,
+            lambda email: notices.request_notice(assessment, email, mails.request_links(request)),
+            done_url=_changes_url(assessment),
+            what="change notice",
+            sent=_("We have sent a confirmation link to %(email)s. The notices start once you click it."),
+        )
+        if sent is not None:
+            return sent
     context = {
         "assessment": assessment,
         "form": form,
