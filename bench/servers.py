@@ -146,7 +146,12 @@ class Server:
     def start(self, logdir: Path, timeout: float = 90) -> Server:
         self.log = logdir / f"{self.name}.log"
         self.log.write_text("")
-        env = dict(self.env, BENCH_BIND=f"127.0.0.1:{self.port}", BENCH_WORKERS=str(self.workers))
+        env = dict(
+            self.env,
+            BENCH_BIND=f"127.0.0.1:{self.port}",
+            BENCH_WORKERS=str(self.workers),
+            WEB_CONCURRENCY=str(self.workers),
+        )
         env["BENCH_ERRORLOG"] = str(self.log)
         args = [PYTHON, "-m", "gunicorn", "-c", str(BENCH / "gunicorn.conf.py"), self.app]
         with self.log.open("ab") as output:  # the app's own log lines (stderr) go to the same file

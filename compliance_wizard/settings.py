@@ -232,6 +232,9 @@ REPORT_CACHE_DAYS = env_int("REPORT_CACHE_DAYS", 14)
 REPORT_RENDERS_PER_ADDRESS = env_int("REPORT_RENDERS_PER_ADDRESS", 2)
 DRAFTS_PER_ADDRESS_PER_MINUTE = env_int("DRAFTS_PER_ADDRESS_PER_MINUTE", 20)
 REPORT_BUSY_WORKERS = env_int("REPORT_BUSY_WORKERS", 0)
+# The app server's worker count, as deploy/gunicorn.conf.py reads it (0: its default, 2 x cores + 1): the default
+# of REPORT_BUSY_WORKERS leaves at least one worker for the wizard.
+WEB_CONCURRENCY = env_int("WEB_CONCURRENCY", 0)
 
 # A stale form (e.g. after a long break) gets a friendly page instead of Django's bare 403.
 CSRF_FAILURE_VIEW = "compliance_wizard.views.csrf_failure"

@@ -18,7 +18,7 @@ from django.test import Client
 from compliance_wizard import counters
 from compliance_wizard.assessments.address_limits import report_share
 from compliance_wizard.assessments.models import ReportFile
-from compliance_wizard.report.isolated import report_seat
+from compliance_wizard.report.isolated import report_seat, seat_count
 from tests.downloads import refresh_target
 from tests.test_report_download import painter_check
 
@@ -86,6 +86,24 @@ def test_with_every_report_seat_of_the_machine_taken_a_render_request_is_answere
         assert "no-store" in response["Cache-Control"]
     pdf, _ = render_request(alice, token)
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("workers", "slots", "seats"),
+    [
+        (0, 1, 2),  # gunicorn's default of 2 x cores + 1 workers: a render and one waiting for its slot
+        (5, 1, 2),
+        (3, 1, 2),
+        (2, 1, 1),  # two workers: one stays free for the wizard
+        (1, 1, 1),  # a single worker renders when asked; there is nobody to keep it free for
+        (9, 4, 5),
+    ],
+)
+def test_by_default_reports_never_hold_every_worker(settings, workers, slots, seats):
+    settings.REPORT_BUSY_WORKERS, settings.WEB_CONCURRENCY, settings.REPORT_RENDER_SLOTS = 0, workers, slots
+    assert seat_count() == seats
+    settings.REPORT_BUSY_WORKERS = 7  # set by the operator: taken as it is
+    assert seat_count() == 7
 
 
 def start(client: Client):

@@ -120,8 +120,18 @@ def render_slot() -> Iterator[bool]:
 
 
 def seat_count() -> int:
+    """REPORT_BUSY_WORKERS, by default one more than the render slots (one request renders while the next waits
+    for its slot), but never every worker: with WEB_CONCURRENCY=2 on two cores, two clicks would otherwise hold
+    both workers and the wizard would answer nobody until a report is done."""
     configured = int(getattr(settings, "REPORT_BUSY_WORKERS", 0) or 0)
-    return configured if configured > 0 else slot_count() + 1
+    if configured > 0:
+        return configured
+    return max(1, min(slot_count() + 1, web_workers() - 1))
+
+
+def web_workers() -> int:
+    configured = int(getattr(settings, "WEB_CONCURRENCY", 0) or 0)
+    return configured if configured > 0 else 2 * (os.cpu_count() or 1) + 1
 
 
 @contextlib.contextmanager
