@@ -468,10 +468,9 @@ def bench(plan: Plan, database_url: str | None, log=print) -> dict:
         if plan.storage_only:
             return _finish(results, servers, databases, started, phases)
         if plan.pdf_only:
-            pdf_tokens = scenario(env, "finished", plan.report, str(2 * plan.pdf_first + plan.pdf_warm + 1))
+            pdf_tokens = _pdf_tokens(env, plan)
             log(f"3. {plan.report} report")
-            single = Server("app-one-worker", APP, env, 1).start(databases.workdir)
-            cold = Server("app-without-warm-up", APP, app_env(databases), 1).start(databases.workdir)
+            single, cold = _one_worker_servers(env, databases)
             servers += [single, cold]
             results["pdf"] = pdf_phase(single, cold, pdf_tokens, plan)
             return _finish(results, servers, databases, started, phases)
@@ -487,7 +486,7 @@ def bench(plan: Plan, database_url: str | None, log=print) -> dict:
             return _finish(results, servers, databases, started, phases)
         mixed_tokens = scenario(env, "finished", plan.report, str(max(4, int(plan.mixed_window * 2))))
         if not plan.wizard_only:
-            pdf_tokens = scenario(env, "finished", plan.report, str(2 * plan.pdf_first + plan.pdf_warm + 1))
+            pdf_tokens = _pdf_tokens(env, plan)
             memory_tokens = scenario(env, "finished", "typical", str(plan.memory_renders))
 
         log("starting the app and the reference wizard")
@@ -514,8 +513,7 @@ def bench(plan: Plan, database_url: str | None, log=print) -> dict:
             app.stop()
 
             log(f"3. {plan.report} report; 6. memory of one worker")
-            single = Server("app-one-worker", APP, env, 1).start(databases.workdir)
-            cold = Server("app-without-warm-up", APP, app_env(databases), 1).start(databases.workdir)
+            single, cold = _one_worker_servers(env, databases)
             servers += [single, cold]
             results["pdf"] = pdf_phase(single, cold, pdf_tokens, plan)
             cold.stop()
@@ -529,6 +527,20 @@ def bench(plan: Plan, database_url: str | None, log=print) -> dict:
         _stop(servers, databases)
         raise
     return _finish(results, servers, databases, started, phases)
+
+
+def _pdf_tokens(env: dict[str, str], plan: Plan) -> list:
+    """Finished checks for figure 3 (a new report each download, fresh and warm, on both servers) and one for 4."""
+    tokens = scenario(env, "finished", plan.report, str(2 * plan.pdf_first + plan.pdf_warm + 1))
+    assert isinstance(tokens, list)
+    return tokens
+
+
+def _one_worker_servers(env: dict[str, str], databases: Databases) -> tuple[Server, Server]:
+    """Figure 3's servers: one worker warmed up at its start as in production, and the same without the warm-up."""
+    single = Server("app-one-worker", APP, env, 1).start(databases.workdir)
+    cold = Server("app-without-warm-up", APP, app_env(databases), 1).start(databases.workdir)
+    return single, cold
 
 
 def _stop(servers: list[Server], databases: Databases) -> None:
