@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bench import load
+from bench.pdftext import characters_per_page
 from bench.servers import (
     BENCH,
     PYTHON,
@@ -281,13 +282,14 @@ def pdf_phase(server: Server, cold: Server | None, tokens: list[str], plan: Plan
     first, warm, reference, cold_first = [], [], [], []
     response = None
     with _reference_renderer() as renderer:
+        reference_density = renderer.warm_up["characters_per_page"]
         for round_ in range(plan.pdf_first):
             server.fresh_workers()
             first.append(asyncio.run(load.download(server.port, tokens.pop())).seconds)
             for _ in range(len(range(round_, plan.pdf_warm, plan.pdf_first))):
                 response = asyncio.run(load.download(server.port, tokens.pop()))
                 warm.append(response.seconds)
-                reference.append(renderer())
+                reference.append(renderer.render())
             if cold is not None:
                 cold.fresh_workers()
                 cold_first.append(asyncio.run(load.download(cold.port, tokens.pop())).seconds)
@@ -308,7 +310,9 @@ def pdf_phase(server: Server, cold: Server | None, tokens: list[str], plan: Plan
         "first_vs_warm": statistics.median(first) / ours - 1,
         "first_without_warm_up_s": cold_first,
         "first_without_warm_up_vs_warm": statistics.median(cold_first) / ours - 1 if cold_first else float("nan"),
+        "characters_per_page": characters_per_page(response.body),
         "reference_pages": ref_pages,
+        "reference_characters_per_page": reference_density,
         "reference_s": [r["seconds"] for r in reference],
         "reference_median_s": ref,
         "ratio_per_page": statistics.median(pairs),
@@ -319,23 +323,24 @@ def pdf_phase(server: Server, cold: Server | None, tokens: list[str], plan: Plan
 
 
 class _reference_renderer:
-    def __enter__(self):
+    """bench/pdf_reference.py in its own process; `render()` has it render once more and returns its figures."""
+
+    def __enter__(self) -> _reference_renderer:
         self.process = subprocess.Popen(  # noqa: S603 (our own script)
-            [PYTHON, str(BENCH / "pdf_reference.py")],
+            [PYTHON, "-m", "bench.pdf_reference"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
             cwd=ROOT,
             preexec_fn=lambda: os.nice(RENDER_NICE),
         )
-        self.process.stdout.readline()  # its warm-up rendering
+        self.warm_up = json.loads(self.process.stdout.readline())["warm_up"]
+        return self
 
-        def render() -> dict:
-            self.process.stdin.write("render\n")
-            self.process.stdin.flush()
-            return json.loads(self.process.stdout.readline())
-
-        return render
+    def render(self) -> dict:
+        self.process.stdin.write("render\n")
+        self.process.stdin.flush()
+        return json.loads(self.process.stdout.readline())
 
     def __exit__(self, *exc: object) -> None:
         self.process.stdin.close()

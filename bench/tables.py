@@ -203,6 +203,11 @@ def _pdf_rows(r: dict, mark) -> list[tuple[str, str, str]]:
             f"{p['ratio_per_page']:.2f} ({p['ratio_per_page_of_medians']:.2f}; {p['ratio_whole']:.2f})",
             mark("pdf_ratio_per_page"),
         ),
+        (
+            "  characters of text per page: report / reference",
+            f"{p['characters_per_page']:,.0f} / {p['reference_characters_per_page']:,.0f}",
+            "",
+        ),
         ("  first from a fresh worker vs warm", f"{p['first_vs_warm']:+.0%}", mark("pdf_first_vs_warm")),
         ("  the same without the warm-up at worker start", f"{p['first_without_warm_up_vs_warm']:+.0%}", ""),
     ]
