@@ -1,4 +1,7 @@
-"""Small typed readers for rule-file values; each records errors instead of raising."""
+"""Small typed readers for rule-file values; each records errors instead of raising.
+
+Item keeps a value with the file and path it came from, so that its errors can say where.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import datetime
 import difflib
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from .errors import RuleError, shown
 from .model import Text
@@ -17,6 +21,15 @@ FIELD_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 MAX_TEXT = 20_000
 # Only reachable through YAML escapes such as "\0"; PostgreSQL cannot store NUL in a frozen result.
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass
+class Item:
+    """A value together with the file and path it came from."""
+
+    file: str
+    path: str
+    value: object
 
 
 class Checker:
