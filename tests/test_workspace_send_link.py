@@ -83,14 +83,26 @@ def test_the_mailed_link_is_on_the_sites_public_address_whatever_host_the_reques
     assert links == [f"https://dsgvo-check.example.org/draft/{draft.token}/"]
 
 
-def test_the_mail_is_in_danas_language_not_in_the_browsers(client, dana, draft):
+def test_the_mail_is_in_the_language_of_the_check_not_danas_or_the_browsers(client, dana, draft):
+    # Jens answers the check in German, so the mail that brings him to it is German too.
     dana.language = "en"
     dana.save()
     client.force_login(dana.user)
-    send(client, draft, HTTP_ACCEPT_LANGUAGE="de")
+    send(client, draft, HTTP_ACCEPT_LANGUAGE="en")
+    message = mail.outbox[0]
+    assert message.subject == "Datenschutz Schulz bittet Sie um den DSGVO-Check"
+    assert message.body.startswith("Guten Tag,")
+
+
+def test_a_check_in_english_is_sent_in_english_though_dana_writes_german(client, dana):
+    client.force_login(dana.user)
+    lee = add_client(dana, "Lee Painting")
+    english = client_assessment_start(lee, registry.get("whatsapp-business"), "en")
+    send(client, english, HTTP_ACCEPT_LANGUAGE="de")
     message = mail.outbox[0]
     assert message.subject == "Datenschutz Schulz asks you to fill in the GDPR check"
     assert message.body.startswith("Hello,")
+    assert "via" in message.from_email
 
 
 def test_the_address_is_stored_nowhere_and_not_logged(logged_in, draft, caplog):

@@ -101,7 +101,10 @@ class InvitationForm(forms.ModelForm):
         model = Consultant
         fields = ["email", "display_name", "language"]
         help_texts = {
-            "language": _("The invitation, password resets and the mails to clients go out in this language."),
+            "language": _(
+                "The invitation and password resets go out in this language; a link to a client, in the language"
+                " of the check."
+            ),
         }
 
     def clean_email(self) -> str:

@@ -150,8 +150,8 @@ class AccountForm(forms.ModelForm):
         fields = ["language"]
         help_texts = {
             "language": _(
-                "Mails to you (such as a new password link) and the mails you send to clients from the workspace"
-                " are written in this language."
+                "Mails to you (such as a new password link) are written in this language. A link you send to a"
+                " client goes out in the language of the check."
             ),
         }
 

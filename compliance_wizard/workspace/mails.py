@@ -44,8 +44,12 @@ def mail_counter(consultant: Consultant) -> Counter:
     )
 
 
-def send_client_link(consultant: Consultant, business_name: str, link: str, to: str, message: str) -> None:
-    with translation.override(consultant.language):
+def send_client_link(
+    consultant: Consultant, business_name: str, link: str, to: str, message: str, language: str
+) -> None:
+    """language: the check's, which the link opens in: the client reads the mail and the check in one language,
+    whatever the consultant's own mails are written in."""
+    with translation.override(language):
         context = {"consultant_name": one_line(str(consultant)), "business_name": business_name, "link": link}
         subject = one_line(render_to_string("workspace/client_link_subject.txt", context))
         body = render_to_string("workspace/client_link_email.txt", {**context, "message": message.strip()})

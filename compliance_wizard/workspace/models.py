@@ -30,8 +30,8 @@ class Consultant(models.Model):
     logo = models.BinaryField(null=True, blank=True, editable=False)
     accent_color = models.CharField(max_length=7, blank=True)  # "#rrggbb", contrast checked on save
     intro = models.TextField(max_length=MAX_INTRO, blank=True)
-    # What the mails to the consultant (invitation, password reset) and those sent in their name to clients are
-    # written in: the consultant's own choice, not whichever language the sender's browser happened to ask for.
+    # What the mails to the consultant (invitation, password reset) are written in: the consultant's own choice,
+    # not whichever language the browser happened to ask for. A client's link goes out in the check's language.
     language = models.CharField(
         _("Language of e-mails"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )

@@ -118,7 +118,9 @@ def send_link(request: HttpRequest, pk: int) -> HttpResponse:
     link = mailed_link("wizard:draft", request, token=assessment.token)
     data = form.cleaned_data
     try:
-        send_client_link(consultant, assessment.business_name, link, data["email"], data["message"])
+        send_client_link(
+            consultant, assessment.business_name, link, data["email"], data["message"], assessment.language
+        )
     except (smtplib.SMTPException, OSError) as error:
         # The type only: an SMTP error's text can carry the recipient's address.
         logger.warning("Mailing a client link failed: %s", type(error).__name__)
