@@ -11,7 +11,8 @@ import pypdf
 import pytest
 from django.test import Client as Browser
 
-from compliance_wizard.assessments.models import Assessment
+from compliance_wizard.assessments.models import Assessment, ReportFile
+from compliance_wizard.report.isolated import report_seat
 from compliance_wizard.workspace.models import FindingNote
 from tests.downloads import download
 from tests.wizard import WizardRun
@@ -280,6 +281,32 @@ def test_a_zip_too_big_for_one_request_is_made_over_several_clicks(logged_in, da
     response = logged_in.post("/workspace/reports.zip", chosen)
     assert response["Content-Type"] == "application/zip"
     assert len(zipfile.ZipFile(io.BytesIO(response.content)).namelist()) == 3
+
+
+def test_with_every_report_seat_taken_a_zip_that_must_render_waits_its_turn_and_holds_no_worker(
+    logged_in, dana, krause, settings
+):
+    """Another report holds the machine's only seat: Dana's zip would have to render, so she is told at once to
+    try again shortly, instead of her request holding a worker for the render. Reports made before still zip."""
+    settings.REPORT_BUSY_WORKERS = 1
+    yilmaz = add_client(dana, "Elektro Yilmaz")
+    for client in (krause, yilmaz):
+        finished_check(client, answers_of(MODEL_BUSINESS))
+    chosen = {"client": [krause.pk, yilmaz.pk]}
+    with report_seat() as seated:
+        assert seated
+        response = logged_in.post("/workspace/reports.zip", chosen, HTTP_ACCEPT_LANGUAGE="de")
+        assert response.status_code == 503 and response["Retry-After"]
+        page = response.content.decode()
+        assert "Gerade werden viele Berichte erstellt" in page
+        assert "Noch einmal versuchen" not in page  # a link cannot post the choice again
+        assert 'href="/workspace/"' in page
+        assert not ReportFile.objects.exists()
+    assert logged_in.post("/workspace/reports.zip", chosen)["Content-Type"] == "application/zip"
+    with report_seat() as seated:  # both made now: the zip needs no seat
+        response = logged_in.post("/workspace/reports.zip", chosen)
+        assert response["Content-Type"] == "application/zip"
+        assert len(zipfile.ZipFile(io.BytesIO(response.content)).namelist()) == 2
 
 
 def test_an_empty_zip_choice_is_explained(logged_in, krause):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import time
 import zipfile
@@ -18,7 +19,8 @@ from compliance_wizard.assessments.downloads import report_download
 from compliance_wizard.assessments.models import Assessment
 from compliance_wizard.assessments.reports import cached_report_pdf, report_pdf
 from compliance_wizard.catalog import registry
-from compliance_wizard.report.limits import ReportUnavailable
+from compliance_wizard.report.isolated import report_seat
+from compliance_wizard.report.limits import ReportBusy, ReportUnavailable
 from compliance_wizard.report.unavailable import unavailable_response, zip_in_progress_response
 
 from ..access import consultant_required, own_assessment, own_client
@@ -116,7 +118,7 @@ def reports_zip(request: HttpRequest) -> HttpResponse:
     buffer = io.BytesIO()
     names: set[str] = set()
     chosen = sorted(latest.values(), key=lambda a: a.client.name.lower())
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, contextlib.ExitStack() as seat:
         for done, assessment in enumerate(chosen):
             extras = report_extras(assessment, assessment.language)
             report = cached_report_pdf(assessment, assessment.language, extras)
@@ -124,6 +126,10 @@ def reports_zip(request: HttpRequest) -> HttpResponse:
                 # At least one new report per click, so that clicking again always gets further.
                 if rendered and time.monotonic() - started > budget:
                     return zip_in_progress_response(request, done, len(chosen), reverse("workspace:home"))
+                # Rendering holds this worker for up to the budget: only in one of the machine's report seats,
+                # as a single report's download does, so that zips cannot hold every worker the wizard needs.
+                if not rendered and not seat.enter_context(report_seat()):
+                    return unavailable_response(request, ReportBusy("machine"), reverse("workspace:home"), "clients")
                 try:
                     report = report_pdf(assessment, assessment.language, extras)
                 except ReportUnavailable as error:
