@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bench import load
+from bench.pdf_reference import ReferenceRenderer
 from bench.pdftext import characters_per_page
 from bench.servers import (
     BENCH,
@@ -281,7 +282,7 @@ def pdf_phase(server: Server, cold: Server | None, tokens: list[str], plan: Plan
     """
     first, warm, reference, cold_first = [], [], [], []
     response = None
-    with _reference_renderer() as renderer:
+    with ReferenceRenderer(RENDER_NICE) as renderer:
         reference_density = renderer.warm_up["characters_per_page"]
         for round_ in range(plan.pdf_first):
             server.fresh_workers()
@@ -320,31 +321,6 @@ def pdf_phase(server: Server, cold: Server | None, tokens: list[str], plan: Plan
         "ratio_per_page_of_medians": (ours / pages) / (ref / ref_pages),
         "ratio_whole": ours / ref,
     }
-
-
-class _reference_renderer:
-    """bench/pdf_reference.py in its own process; `render()` has it render once more and returns its figures."""
-
-    def __enter__(self) -> _reference_renderer:
-        self.process = subprocess.Popen(  # noqa: S603 (our own script)
-            [PYTHON, "-m", "bench.pdf_reference"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            cwd=ROOT,
-            preexec_fn=lambda: os.nice(RENDER_NICE),
-        )
-        self.warm_up = json.loads(self.process.stdout.readline())["warm_up"]
-        return self
-
-    def render(self) -> dict:
-        self.process.stdin.write("render\n")
-        self.process.stdin.flush()
-        return json.loads(self.process.stdout.readline())
-
-    def __exit__(self, *exc: object) -> None:
-        self.process.stdin.close()
-        self.process.wait(timeout=30)
 
 
 def memory_phase(server: Server, tokens: list[str], plan: Plan) -> dict:
