@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,16 +25,32 @@ BUSY_RETRY_AFTER_SECONDS = 10
 TOO_LONG_STATUS = 422
 
 
+@dataclass(frozen=True)
+class Repost:
+    """A form that sends a POST again as it was, for "try again" where a link cannot: the zip of the chosen
+    clients' reports, so that a consultant does not have to choose them all once more."""
+
+    url: str
+    name: str
+    values: Sequence[str]
+
+
 def unavailable_response(
-    request: HttpRequest, error: ReportUnavailable, back_url: str, back_to: str, retry_url: str = ""
+    request: HttpRequest,
+    error: ReportUnavailable,
+    back_url: str,
+    back_to: str,
+    retry_url: str = "",
+    repost: Repost | None = None,
 ) -> HttpResponse:
     """back_to: "result" (the check's page) or "clients" (the workspace overview), for the link's wording;
-    retry_url: where "try again" leads (ReportBusy)."""
+    retry_url: where "try again" leads (ReportBusy); repost: or the form that sends the request again."""
     logger.warning("report: not delivered: %s", error)  # numbers only, never the report's content
     if isinstance(error, ReportBusy):
         context: dict[str, object] = {
             "busy": error.reason,
             "retry_url": retry_url,
+            "repost": repost,
             "back_url": back_url,
             "back_to": back_to,
         }
@@ -54,9 +72,12 @@ def unavailable_response(
     return response
 
 
-def zip_in_progress_response(request: HttpRequest, ready: int, total: int, back_url: str) -> HttpResponse:
-    """A zip of many reports stopped before the worker timeout: the reports made so far are kept for the next try."""
-    context = {"zip_ready": ready, "zip_total": total, "back_url": back_url, "back_to": "clients"}
+def zip_in_progress_response(
+    request: HttpRequest, ready: int, total: int, back_url: str, repost: Repost
+) -> HttpResponse:
+    """A zip of many reports stopped before the worker timeout: the reports made so far are kept for the next try,
+    which `repost` starts with the same choice."""
+    context = {"zip_ready": ready, "zip_total": total, "repost": repost, "back_url": back_url, "back_to": "clients"}
     response = render(request, TEMPLATE, context, status=503)
     response["Retry-After"] = "5"
     return response

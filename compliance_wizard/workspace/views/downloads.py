@@ -21,7 +21,7 @@ from compliance_wizard.assessments.reports import cached_report_pdf, report_pdf
 from compliance_wizard.catalog import registry
 from compliance_wizard.report.isolated import report_seat
 from compliance_wizard.report.limits import ReportBusy, ReportUnavailable
-from compliance_wizard.report.unavailable import unavailable_response, zip_in_progress_response
+from compliance_wizard.report.unavailable import Repost, unavailable_response, zip_in_progress_response
 
 from ..access import consultant_required, own_assessment, own_client
 from ..exchange import assessment_document, client_document, dump_document, parse_import
@@ -118,6 +118,7 @@ def reports_zip(request: HttpRequest) -> HttpResponse:
     buffer = io.BytesIO()
     names: set[str] = set()
     chosen = sorted(latest.values(), key=lambda a: a.client.name.lower())
+    again = Repost(reverse("workspace:reports_zip"), "client", [str(a.client_id) for a in chosen])
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive, contextlib.ExitStack() as seat:
         for done, assessment in enumerate(chosen):
             extras = report_extras(assessment, assessment.language)
@@ -125,11 +126,12 @@ def reports_zip(request: HttpRequest) -> HttpResponse:
             if report is None:
                 # At least one new report per click, so that clicking again always gets further.
                 if rendered and time.monotonic() - started > budget:
-                    return zip_in_progress_response(request, done, len(chosen), reverse("workspace:home"))
+                    return zip_in_progress_response(request, done, len(chosen), reverse("workspace:home"), again)
                 # Rendering holds this worker for up to the budget: only in one of the machine's report seats,
                 # as a single report's download does, so that zips cannot hold every worker the wizard needs.
                 if not rendered and not seat.enter_context(report_seat()):
-                    return unavailable_response(request, ReportBusy("machine"), reverse("workspace:home"), "clients")
+                    busy = ReportBusy("machine")
+                    return unavailable_response(request, busy, reverse("workspace:home"), "clients", repost=again)
                 try:
                     report = report_pdf(assessment, assessment.language, extras)
                 except ReportUnavailable as error:
