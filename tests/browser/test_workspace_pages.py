@@ -148,3 +148,27 @@ def test_on_a_phone_the_workspace_fits_and_every_control_can_be_reached(visits, 
             found.append(f"{name}: {overflow}px wider than the screen")
         found += [f"{name}: {problem}" for problem in unreachable_controls(page)]
     assert not found, "\n".join(found)
+
+
+def test_a_zip_too_big_for_one_request_goes_on_with_one_button_from_the_keyboard(page, danas_workspace, settings):
+    """Dana zips two clients' reports when a request may render only one. The page says how far it got and passes
+    axe; its button, pressed from the keyboard, sends the same choice again and the zip arrives."""
+    settings.REPORT_ZIP_BUDGET_SECONDS = 0
+    berg = add_client(danas_workspace["krause"].consultant, "Dachdecker Berg")
+    finished_check(berg, neglected_answers())
+    _log_in(page, danas_workspace["user"])
+    page.get_by_label("Bericht von Malerbetrieb Krause").check()
+    page.get_by_label("Bericht von Dachdecker Berg").check()
+    submit(
+        page,
+        lambda: page.get_by_role("button", name="Letzte Berichte der gewählten Mandanten herunterladen (ZIP)").click(),
+    )
+    assert page.get_by_role("heading", name="Die Berichte sind noch nicht alle fertig").is_visible()
+    assert page.get_by_text("1 von 2 Berichten").is_visible()
+    audit = Audit()
+    audit.check("zip of reports, not all ready yet", page)
+    assert not audit.problems, audit.report()
+    page.get_by_role("button", name="Download fortsetzen").focus()
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename == "dsgvo-check-reports.zip"
