@@ -276,7 +276,7 @@ def test_a_zip_too_big_for_one_request_is_made_over_several_clicks(logged_in, da
     for ready in (1, 2):
         assert response.status_code == 503 and response["Retry-After"]
         page = response.content.decode()
-        assert f"{ready} von 3 Berichten sind fertig" in page
+        assert f"{ready} von 3 Berichten {'ist' if ready == 1 else 'sind'} fertig" in page
         assert "Bitte starten Sie den Download noch einmal" in page
         # The page's button sends the same choice again: Dana need not tick her clients once more.
         response = submit_form(logged_in, page, "Download fortsetzen", HTTP_ACCEPT_LANGUAGE="de")

@@ -164,7 +164,7 @@ def test_a_zip_too_big_for_one_request_goes_on_with_one_button_from_the_keyboard
         lambda: page.get_by_role("button", name="Letzte Berichte der gewählten Mandanten herunterladen (ZIP)").click(),
     )
     assert page.get_by_role("heading", name="Die Berichte sind noch nicht alle fertig").is_visible()
-    assert page.get_by_text("1 von 2 Berichten").is_visible()
+    assert page.get_by_text("1 von 2 Berichten ist fertig.").is_visible()
     audit = Audit()
     audit.check("zip of reports, not all ready yet", page)
     assert not audit.problems, audit.report()
